@@ -1,0 +1,276 @@
+"""Entity spans: persons, organizations and locations, each where its evidence is strongest.
+
+- Names of real places and organizations from the gazetteer (CLDR, GeoNames, the
+  language's tables), through clitics (بكازاخستان → كازاخستان).
+- Organizations by their head noun (وزارة الداخلية, لجنة الأمن الوطنية, وكالة "سبوتنيك").
+- Persons after an honorific (الشيخ تميم بن حمد آل ثاني); persons after titles are found by
+  the title component (kg.roles).
+- The statistical NER (when the pipeline has one) for everything else.
+
+Spans go to `doc.ents` with labels PERS, ORG, LOC, and carry how many characters of
+proclitic their first token has (`span._.kg_peel`), their gazetteer name and identity.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span, Token
+from spacy.util import filter_spans
+
+from kg.gazetteer import gazetteer
+from kg.lang import LanguageData, load
+from kg.lexicon import PhraseLexicon, proclitic_readings, restored
+from kg.model import LOCATION, ORGANIZATION, PERSON, Mention
+from kg.normalize import normalize_word, strip_article
+
+LABELS = {PERSON: "PERS", ORGANIZATION: "ORG", LOCATION: "LOC"}
+KIND_OF_LABEL = {"PERS": PERSON, "PER": PERSON, "PERSON": PERSON, "ORG": ORGANIZATION,
+                 "LOC": LOCATION, "GPE": LOCATION}
+QUOTES = {'"', "«", "»", "“", "”", "'"}
+MAX_NAME_TOKENS = 6
+MAX_ORG_TAIL = 4
+COMMON_SURNAME_ZIPF = 4.5  # an ال-word more frequent than this is not a surname (الوطني)
+RARE_WORD_ZIPF = 4.0  # a name may begin with a word rarer than this, or with a given name
+
+for _name, _default in (("kg_peel", 0), ("kg_name", None), ("kg_ident", ""), ("kg_country", None),
+                        ("kg_conf", 0.5)):
+    if not Span.has_extension(_name):
+        Span.set_extension(_name, default=_default)
+
+
+@dataclass
+class _Candidate:
+    start: int
+    end: int
+    label: str
+    priority: int  # higher wins an overlap of equal length
+    conf: float
+    peel: int | None = 0  # None: not known, judge by the words
+    name: str | None = None
+    ident: str = ""
+    country: str | None = None
+
+
+class Words:
+    """Word classes of a language that the entity and title rules consult."""
+
+    def __init__(self, nlp: Language, lang: str):
+        from wordfreq import zipf_frequency
+
+        self.data: LanguageData = load(lang)
+        self.lang = lang
+        self.gazetteer = gazetteer(lang)
+        self._zipf = zipf_frequency
+        self.stop = {normalize_word(w) for w in nlp.Defaults.stop_words} | self.data.stop_words
+        self.titles: PhraseLexicon[str] = PhraseLexicon(self.data, enclitics=True)
+        for key in self.data.titles:
+            self.titles.add(key, key)
+        self.honorifics: PhraseLexicon[str] = PhraseLexicon(self.data)
+        for form in self.data.honorifics:
+            self.honorifics.add(form, form)
+        self.blocked = set(self.data.org_heads) | set(self.data.reporting) | set(self.data.triggers) \
+            | set(self.data.weekdays) | set(self.data.relative_days) | set(self.data.months) \
+            | set(self.data.former) | {w for t in self.data.titles for w in t.split()} \
+            | set(self.data.portfolios)
+
+    def zipf(self, word: str) -> float:
+        return self._zipf(word, self.lang)
+
+    def is_common(self, norm: str) -> bool:
+        """A function word or a word of the extractors' own tables: never part of a name."""
+        return norm in self.stop or any(stem in self.blocked or stem in self.stop
+                                        for _, stem in proclitic_readings(norm, self.data))
+
+    def _score(self, word: str) -> float:
+        known = self.gazetteer.names.get(word) is not None or word in self.data.given_names
+        return self.zipf(word) + (2.0 if known else 0.0)
+
+    def clitic_reading(self, norm: str) -> tuple[int, str]:
+        """The likelier reading of a word as proclitic + stem, by word rarity and the name tables:
+        وواشنطن → (1, واشنطن), وليد → (0, وليد)."""
+        best, best_score = (0, norm), self._score(norm)
+        for peel, stem in proclitic_readings(norm, self.data):
+            if peel == 0 or len(stem) < 3:
+                continue
+            score = self._score(stem)
+            if score > best_score or (score == best_score == 0 and peel == 1 and norm[0] in "وفبل"):
+                best, best_score = (peel, stem), score
+        return best
+
+    def peel(self, token: Token) -> int:
+        """Characters of proclitic on a name's first token (وواشنطن → 1)."""
+        return self.clitic_reading(token.norm_)[0]
+
+    def glued_word(self, norm: str) -> bool:
+        """A preposition or conjunction glued to a common word (بإطلاق, للسماح, وناقشا): not a name."""
+        peel, stem = self.clitic_reading(norm)
+        return peel > 0 and self.zipf(stem) >= 3.0
+
+    def name_end(self, doc: Doc, i: int, stop: int | None = None) -> int:
+        """End (exclusive) of the personal name that starts at token i; i if none does."""
+        stop = min(len(doc), stop if stop is not None else len(doc), i + MAX_NAME_TOKENS)
+        j = i
+        while j < stop:
+            token = doc[j]
+            norm = token.norm_
+            if not token.is_alpha or token.is_space:
+                break
+            if norm in self.data.name_particles:
+                if j + 1 < stop and doc[j + 1].is_alpha:
+                    j += 1
+                    continue
+                break
+            first = j == i
+            after_particle = j > i and doc[j - 1].norm_ in self.data.name_particles
+            if self.is_common(norm) or self.gazetteer.demonyms.get(norm) is not None:
+                break
+            if norm not in self.data.given_names and (
+                    self.glued_word(norm) or first and self.zipf(norm) >= RARE_WORD_ZIPF):
+                break
+            if norm.startswith("ال") and not after_particle:
+                if first or self.zipf(norm) >= COMMON_SURNAME_ZIPF:
+                    break
+                j += 1
+                break  # an ال-surname ends the name (عمر البشير)
+            j += 1
+        while j > i and doc[j - 1].norm_ in self.data.name_particles:
+            j -= 1
+        return j
+
+
+class EntityFinder:
+    def __init__(self, nlp: Language, lang: str):
+        self.words = Words(nlp, lang)
+        self.data = self.words.data
+
+    def __call__(self, doc: Doc) -> Doc:
+        norms = [t.norm_ for t in doc]
+        found = list(self._gazetteer(norms))
+        found += self._organizations(doc, norms)
+        found += self._honorific_persons(doc, norms)
+        found += self._statistical(doc)
+        doc.ents = self._resolve_overlaps(doc, found)
+        return doc
+
+    def _gazetteer(self, norms):
+        for m in self.words.gazetteer.names.find_all(norms):
+            place = m.value
+            yield _Candidate(m.start, m.end, LABELS[place.kind], 3, 0.9, m.peel, place.name, place.ident,
+                             place.country)
+
+    def _organizations(self, doc: Doc, norms: list[str]) -> list[_Candidate]:
+        """Head noun + defining words: وزارة الداخلية, لجنة الأمن الوطنية, وكالة "سبوتنيك"."""
+        found = []
+        for i, norm in enumerate(norms):
+            reading = next(((peel, stem) for peel, stem in proclitic_readings(norm, self.data)
+                            if strip_article(stem) in self.data.org_heads), None)
+            if reading is None:
+                continue
+            peel, stem = reading
+            definite = stem.startswith("ال")
+            j = i + 1
+            if j < len(doc) and doc[j].text in QUOTES:  # وكالة "سبوتنيك": the quoted name
+                k = j + 1
+                while k < len(doc) and k - j <= 5 and doc[k].text not in QUOTES:
+                    k += 1
+                if k < len(doc) and k > j + 1 and doc[k].text in QUOTES:
+                    found.append(_Candidate(j + 1, k, "ORG", 2, 0.7))
+                continue
+            while j < len(doc) and j - i <= MAX_ORG_TAIL:
+                n = norms[j]
+                if not doc[j].is_alpha or n in self.data.former or n in self.words.stop:
+                    break
+                if n.startswith("ال") and n not in self.data.relative_days and n not in self.data.weekdays:
+                    j += 1
+                    continue
+                place = self.words.gazetteer.names.match_at(norms, j, proclitics=False)
+                if place and not definite and j == i + 1:
+                    j = place.end
+                break
+            if j == i + 1:
+                continue
+            name = " ".join(norms[i:j])
+            if strip_article(name) in {strip_article(g) for g in self.data.generic_orgs}:
+                continue
+            found.append(_Candidate(i, j, "ORG", 1, 0.5 if definite else 0.6, peel))
+        return found
+
+    def _honorific_persons(self, doc: Doc, norms: list[str]) -> list[_Candidate]:
+        found = []
+        for m in self.words.honorifics.find_all(norms, proclitics=False):
+            end = self.words.name_end(doc, m.end)
+            if end > m.end:
+                found.append(_Candidate(m.end, end, "PERS", 2, 0.7))
+        return found
+
+    def _statistical(self, doc: Doc) -> list[_Candidate]:
+        found = []
+        for ent in doc.ents:
+            kind = KIND_OF_LABEL.get(ent.label_)
+            if kind is None:
+                continue
+            found.append(_Candidate(ent.start, ent.end, LABELS[kind], 0, 0.6, None))
+        return found
+
+    def _resolve_overlaps(self, doc: Doc, found: list[_Candidate]) -> list[Span]:
+        """The longest span wins an overlap; of equal length, the stronger evidence."""
+        spans = []
+        by_key = {}
+        for c in sorted(found, key=lambda c: (-c.priority, c.start)):
+            by_key.setdefault((c.start, c.end), c)
+        for (start, end), c in by_key.items():
+            span = Span(doc, start, end, label=c.label)
+            spans.append(span)
+        # filter_spans keeps the longest, and the first of equal length: order by priority.
+        spans.sort(key=lambda s: -by_key[(s.start, s.end)].priority)
+        kept = filter_spans(spans)
+        for span in kept:
+            c = by_key[(span.start, span.end)]
+            span._.kg_peel = c.peel if c.peel is not None else self.words.peel(doc[span.start])
+            span._.kg_name = c.name
+            span._.kg_ident = c.ident
+            span._.kg_country = c.country
+            span._.kg_conf = c.conf
+        return sorted(kept, key=lambda s: s.start)
+
+
+@Language.factory("kg_entities", default_config={"lang": "ar"})
+def make_entity_finder(nlp: Language, name: str, lang: str) -> EntityFinder:
+    return EntityFinder(nlp, lang)
+
+
+@dataclass(frozen=True)
+class EntityMention:
+    """One entity span of a Doc, as the extractors see it."""
+
+    kind: str
+    mention: Mention
+    label: str  # the surface form as a name: the mention, its article restored (للأمم → الأمم)
+    tokens: tuple[int, int]
+    name: str | None  # gazetteer name, if the gazetteer knows it
+    ident: str
+    country: str | None
+    confidence: float
+
+
+def span_mention(span: Span, peel: int = 0, sentence: int = 0) -> Mention:
+    start = span.start_char + peel
+    end = span.end_char
+    return Mention(start, end, span.doc.text[start:end], sentence)
+
+
+def entity_mentions(doc: Doc, sentence_of, lang: LanguageData) -> list[EntityMention]:
+    """The entity spans of a processed Doc, with their clitics peeled."""
+    found = []
+    for span in doc.ents:
+        kind = KIND_OF_LABEL.get(span.label_)
+        if kind is None:
+            continue
+        mention = span_mention(span, span._.kg_peel, sentence_of(span.start))
+        if not mention.text.strip():
+            continue
+        label = restored(mention.text, doc[span.start].norm_, span._.kg_peel, lang)
+        found.append(EntityMention(kind, mention, label, (span.start, span.end), span._.kg_name, span._.kg_ident,
+                                   span._.kg_country, span._.kg_conf))
+    return found

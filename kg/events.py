@@ -1,0 +1,247 @@
+"""Events: triggers found by the `kg_triggers` component, then read into CAMEO-typed events
+with agents, patients, place, day and counts, and merged when the article tells one
+event several times.
+
+Arabic clause order is read simply: a verb's agent is the actor right after it (VSO) or,
+failing that, the nearest actor before it (SVO); its patient the next actor, often after
+a preposition (برئيس كازاخستان). In the passive (اعتُقل, تم اعتقال) the actor is the patient.
+A verbal noun (توقيف, إقالته) takes its patient from the genitive or pronoun after it and
+its agent from the clause before it (أعلنت وزارة الداخلية توقيف ...).
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from kg.lang import load
+from kg.lexicon import PhraseLexicon
+from kg.model import LOCATION, ORGANIZATION, PERSON, Event, Mention
+from kg.normalize import is_passive_form
+
+for _name, _default in (("kg_kind", ""), ("kg_passive", False), ("kg_suffix", "")):
+    if not Span.has_extension(_name):
+        Span.set_extension(_name, default=_default)
+
+PASSIVE_AUXILIARIES = {"تم", "يتم", "جري", "يجري"}  # تم اعتقال: the noun is passive
+CLAUSE_BREAKS = {"فيما", "بينما", "حيث", "بعدما", "عندما", "حين", "لكن", "ولكن", "كما"}
+AGENT_WINDOW = 8  # tokens after a verb where its subject may stand
+NUMBER_WINDOW = 4
+COUNTED = {"17": "arrested", "18": "killed", "19": "killed", "20": "killed"}
+ACTORS = (PERSON, ORGANIZATION, LOCATION)
+
+
+class TriggerFinder:
+    def __init__(self, lang: str):
+        data = load(lang)
+        self.triggers: PhraseLexicon = PhraseLexicon(data, enclitics=True)
+        for form, trigger in data.triggers.items():
+            self.triggers.add(form, trigger)
+        self.reporting: PhraseLexicon = PhraseLexicon(data)
+        for form in data.reporting:
+            self.reporting.add(form, form)
+
+    def __call__(self, doc: Doc) -> Doc:
+        norms = [t.norm_ for t in doc]
+        in_name = set()
+        for ent in doc.ents:
+            if ent.label_ in ("ORG", "LOC"):
+                in_name.update(range(ent.start, ent.end))
+        triggers, reports = [], []
+        for m in self.triggers.find_all(norms):
+            if m.start in in_name:
+                continue
+            span = Span(doc, m.start, m.end, label=m.value.cameo)
+            span._.kg_kind = m.value.kind
+            span._.kg_suffix = m.suffix
+            before = norms[m.start - 1] if m.start else ""
+            span._.kg_passive = is_passive_form(doc[m.start].text) or (
+                m.value.kind != "verb" and before in PASSIVE_AUXILIARIES)
+            triggers.append(span)
+        for m in self.reporting.find_all(norms):
+            reports.append(Span(doc, m.start, m.end, label="REPORT"))
+        doc.spans["kg_triggers"] = triggers
+        doc.spans["kg_reporting"] = reports
+        return doc
+
+
+@Language.factory("kg_triggers", default_config={"lang": "ar"})
+def make_trigger_finder(nlp: Language, name: str, lang: str) -> TriggerFinder:
+    return TriggerFinder(lang)
+
+
+@dataclass
+class Actor:
+    """An entity mention, or a title standing for its holder, at a place in the Doc."""
+
+    key: str
+    kind: str
+    start: int
+    end: int
+    preposition: str = ""  # the proclitic or word before it: ب, مع, على, ل, في ...
+
+
+@dataclass
+class _Told:
+    event: Event
+    root: str
+    date_strength: int = 0  # 2: a date in the trigger's clause; 1: elsewhere in the sentence
+    sentence: int = 0
+    reported_by: set[str] = field(default_factory=set)
+
+
+PREPOSITION_WORDS = {"مع", "علي", "الي", "في", "من", "ضد", "عن", "لدي"}
+
+
+def _preposition(doc: Doc, start: int, peel: int) -> str:
+    if peel:
+        return doc[start].norm_[:peel][-1]
+    if start > 0 and doc[start - 1].norm_ in PREPOSITION_WORDS:
+        return doc[start - 1].norm_
+    return ""
+
+
+def extract_events(doc: Doc, actors: list[Actor], resolve_date, sentence_of, published: dt.date | None,
+                   reported: dict[int, str]) -> list[Event]:
+    """Events of the Doc. `actors` are its entity mentions and resolved title references,
+    `resolve_date(span)` turns a date span into a day, `reported[token]` gives the source
+    (entity key) a reporting verb or وفق attributes the sentence to."""
+    told: list[_Told] = []
+    dates = list(doc.spans.get("kg_dates", []))
+    for trig in sorted(doc.spans.get("kg_triggers", []), key=lambda s: s.start):
+        sent = doc[trig.start].sent
+        lo, hi = _clause(doc, trig, sent)
+        in_clause = [a for a in actors if lo <= a.start and a.end <= hi and not (a.start < trig.end and trig.start < a.end)]
+        agents, patients = _participants(doc, trig, in_clause, actors)
+        used = set(agents) | set(patients)
+        places = [a.key for a in in_clause if a.kind == LOCATION and a.key not in used
+                  and a.preposition in ("في", "ب", "")][:1]
+        day, strength = None, 0
+        clause_dates = [d for d in dates if lo <= d.start and d.end <= hi]
+        sent_dates = [d for d in dates if sent.start <= d.start and d.end <= sent.end]
+        for pool, s in ((clause_dates, 2), (sent_dates, 1)):
+            if pool:
+                nearest = min(pool, key=lambda d: abs(d.start - trig.start))
+                day = resolve_date(nearest)
+                if day is not None:
+                    strength = s
+                    break
+        cameo = trig.label_
+        event = Event(cameo=cameo, trigger=trig.text, agents=agents, patients=patients, places=places, date=day,
+                      mentions=[Mention(trig.start_char, trig.end_char, trig.text, sentence_of(trig.start))],
+                      confidence=0.4 + 0.2 * bool(agents or patients) + 0.1 * bool(places) + 0.1 * bool(day))
+        count = _count(doc, trig, load(doc.lang_).multipliers)
+        if count and cameo[:2] in COUNTED:
+            event.counts[COUNTED[cameo[:2]]] = count
+        source = reported.get(sent.start)
+        told.append(_Told(event, cameo[:2], strength, sentence_of(trig.start), {source} if source else set()))
+    return _merge(told)
+
+
+def _clause(doc: Doc, trig: Span, sent: Span) -> tuple[int, int]:
+    lo, hi = sent.start, sent.end
+    for i in range(trig.start - 1, sent.start - 1, -1):
+        if doc[i].norm_ in CLAUSE_BREAKS:
+            lo = i + 1
+            break
+    for i in range(trig.end, sent.end):
+        if doc[i].norm_ in CLAUSE_BREAKS:
+            hi = i
+            break
+    return lo, hi
+
+
+def _participants(doc: Doc, trig: Span, in_clause: list[Actor], all_actors: list[Actor]):
+    after = [a for a in in_clause if a.start >= trig.end]
+    before = [a for a in in_clause if a.end <= trig.start]
+    kind = trig._.kg_kind
+    agents: list[str] = []
+    patients: list[str] = []
+    if trig._.kg_suffix in ("ه", "ها", "هم"):  # إقالته: the pronoun is the patient
+        antecedent = next((a for a in reversed([a for a in all_actors if a.end <= trig.start])
+                           if a.kind in (PERSON, ORGANIZATION)), None)
+        if antecedent:
+            patients.append(antecedent.key)
+    if trig._.kg_passive:
+        subject = next((a for a in after if a.kind != LOCATION and a.start - trig.end <= AGENT_WINDOW), None)
+        if subject is None and before and before[-1].kind != LOCATION:
+            subject = before[-1]
+        if subject and subject.key not in patients:
+            patients.append(subject.key)
+        return agents, patients
+    subject = None
+    if kind == "verb":
+        subject = next((a for a in after if a.start - trig.end <= AGENT_WINDOW and not a.preposition
+                        and a.kind in ACTORS), None)
+    if subject is None:
+        near = [a for a in before if not a.preposition or a.preposition in ("و",)]
+        if near:
+            subject = near[-1]
+            # coordinated subjects: بوتين ونظيره توكاييف أجريا
+            for a in reversed(near[:-1]):
+                if a.kind == subject.kind and trig.start - a.end <= 12 and a.key != subject.key:
+                    agents.append(a.key)
+    if subject is not None and subject.kind == LOCATION and kind != "verb" and subject.preposition:
+        subject = None
+    if subject is not None:
+        agents.insert(0, subject.key) if subject.key not in agents else None
+    start = max(trig.end, subject.end if subject and subject.start >= trig.end else trig.end)
+    obj = next((a for a in after if a.start >= start and a.key not in agents and a.kind != LOCATION
+                and a.start - start <= AGENT_WINDOW), None)
+    if obj is not None and obj.key not in patients:
+        patients.append(obj.key)
+    return agents, patients
+
+
+def _count(doc: Doc, trig: Span, multipliers: dict[str, int]) -> int | None:
+    """The number of people an event counts: توقيف 4266 شخصا, أكثر من 100, 4 آلاف."""
+    for i in range(trig.end, min(len(doc), trig.end + NUMBER_WINDOW)):
+        digits = doc[i].text.translate(str.maketrans("٠١٢٣٤٥٦٧٨٩", "0123456789")).replace(",", "")
+        if digits.isdigit():
+            following = doc[i + 1].norm_ if i + 1 < len(doc) else ""
+            return int(digits) * multipliers.get(following, 1)
+    return None
+
+
+def _merge(told: list[_Told]) -> list[Event]:
+    """One event per real occurrence: the same root told again with a shared participant and a
+    compatible day, or, with no participants at all, the same code again."""
+    merged: list[_Told] = []
+    for t in told:
+        e = t.event
+        parts = set(e.agents) | set(e.patients)
+        target = None
+        for m in merged:
+            me = m.event
+            if m.root != t.root:
+                continue
+            mparts = set(me.agents) | set(me.patients)
+            same_day = e.date is None or me.date is None or e.date == me.date or m.date_strength != t.date_strength
+            if parts & mparts and same_day:
+                target = m
+                break
+            if not parts and not mparts and me.cameo == e.cameo and (not e.places or not me.places or
+                                                                     set(e.places) & set(me.places)):
+                target = m
+                break
+        if target is None:
+            merged.append(t)
+            continue
+        me = target.event
+        if len(e.cameo) > len(me.cameo):
+            me.cameo = e.cameo
+        for attr in ("agents", "patients", "places"):
+            for key in getattr(e, attr):
+                if key not in getattr(me, attr) and key not in me.agents + me.patients:
+                    getattr(me, attr).append(key)
+        if e.date and (me.date is None or t.date_strength > target.date_strength):
+            me.date, target.date_strength = e.date, t.date_strength
+        me.mentions.extend(e.mentions)
+        me.counts = {**e.counts, **me.counts}
+        me.confidence = max(me.confidence, e.confidence)
+        target.reported_by |= t.reported_by
+    for m in merged:
+        m.event.reported_by = sorted(m.reported_by - set(m.event.agents) - set(m.event.patients))
+    return [m.event for m in merged]

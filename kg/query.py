@@ -1,0 +1,79 @@
+"""query: load a graph file and run SPARQL on it, results as a table, CSV or JSON."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+from rdflib import Dataset, URIRef
+from rdflib.namespace import NamespaceManager
+
+from kg.ingest import InputError
+from kg.rdf import _bind
+
+PARSE_FORMATS = {".ttl": "turtle", ".nt": "nt", ".jsonld": "json-ld", ".json": "json-ld", ".trig": "trig",
+                 ".nq": "nquads"}
+
+
+def load_graph(path: Path) -> Dataset:
+    """A graph file written by `kg build` (any of its formats), its named graphs queried as one."""
+    fmt = PARSE_FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        raise InputError(f"{path}: unknown graph format (expected one of {', '.join(PARSE_FORMATS)})")
+    if not path.is_file():
+        raise InputError(f"{path}: no such file")
+    dataset = Dataset(default_union=True)
+    try:
+        dataset.parse(path, format=fmt)
+    except Exception as exc:  # rdflib raises many kinds of parse errors
+        raise InputError(f"{path}: not valid {fmt}: {str(exc).splitlines()[0][:200]}") from None
+    return dataset
+
+
+def run_query(dataset: Dataset, sparql: str):
+    try:
+        return dataset.query(sparql)
+    except Exception as exc:  # pyparsing and rdflib errors
+        raise InputError(f"bad SPARQL query: {str(exc).splitlines()[0][:200]}") from None
+
+
+def _cell(value, names: NamespaceManager) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, URIRef):
+        try:
+            return names.normalizeUri(value)
+        except Exception:
+            return str(value)
+    return str(value)
+
+
+def format_result(result, fmt: str, dataset: Dataset) -> str:
+    if result.type != "SELECT":
+        if result.type == "ASK":
+            return ("true" if result.askAnswer else "false") + "\n"
+        return result.serialize(format="turtle").decode("utf-8")
+    names = dataset.namespace_manager
+    _bind(dataset)
+    variables = [str(v) for v in result.vars]
+    rows = [[row[v] for v in result.vars] for row in result]
+    if fmt == "json":
+        return json.dumps([{v: (None if c is None else str(c)) for v, c in zip(variables, r)} for r in rows],
+                          ensure_ascii=False, indent=1) + "\n"
+    if fmt == "csv":
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(variables)
+        for r in rows:
+            writer.writerow(["" if c is None else str(c) for c in r])
+        return out.getvalue()
+    cells = [[_cell(c, names) for c in r] for r in rows]
+    widths = [max([len(v)] + [len(r[i]) for r in cells]) for i, v in enumerate(variables)]
+    lines = ["  ".join(v.ljust(w) for v, w in zip(variables, widths)),
+             "  ".join("-" * w for w in widths)]
+    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths)) for r in cells]
+    lines.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+    return "\n".join(lines) + "\n"
+
+

@@ -1,0 +1,245 @@
+"""Titles and roles: which named person holds which title, of whom, now or formerly.
+
+The `kg_titles` component finds title phrases (الرئيس, وزير خارجية مصر, نظيره, المتحدث باسمه)
+and reads around them: the portfolio, whose the title is (a genitive entity, للجنة ..., a
+nationality adjective, a pronoun), السابق, and the holder's name after it (adding the
+person to `doc.ents` when the NER missed it), after a comma, or just before it.
+`extract_roles` then turns the title spans into Role records with entity keys.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from kg.entities import Words
+from kg.lexicon import PhraseLexicon
+from kg.model import LOCATION, ORGANIZATION, PERSON, Mention, Role
+
+COMMAS = {"،", ","}
+for _name, _default in (("kg_title", ""), ("kg_former", False), ("kg_of", None), ("kg_holder", None),
+                        ("kg_class", "office")):
+    if not Span.has_extension(_name):
+        Span.set_extension(_name, default=_default)
+
+
+class TitleFinder:
+    def __init__(self, nlp: Language, lang: str):
+        self.words = Words(nlp, lang)
+        self.data = self.words.data
+        self.titles: PhraseLexicon[str] = PhraseLexicon(self.data, enclitics=True)
+        for key in self.data.titles:
+            self.titles.add(key, key)
+            if not key.startswith("ال"):
+                self.titles.add("ال" + key, key)
+        self.portfolios: PhraseLexicon[str] = PhraseLexicon(self.data)
+        for key in self.data.portfolios:
+            self.portfolios.add(key, key)
+            self.portfolios.add(key[2:] if key.startswith("ال") else "ال" + key, key)
+        self.spokesman_of = "باسم"
+
+    def __call__(self, doc: Doc) -> Doc:
+        norms = [t.norm_ for t in doc]
+        ents = list(doc.ents)
+        spans = []
+        i = 0
+        while i < len(doc):
+            m = self.titles.match_at(norms, i)
+            if m is None or self._inside_name(ents, m.start, m.end):
+                i += 1
+                continue
+            title = self.data.titles[m.value]
+            span = Span(doc, m.start, m.end, label="TITLE")
+            display = title.title[2:] if title.title.startswith("ال") else title.title
+            j = m.end
+            of = ("pronoun", m.suffix) if m.suffix else None
+            if title.english == "minister" and j < len(doc):
+                p = self.portfolios.match_at(norms, j, proclitics=False)
+                if p:
+                    display = f"{display} {self.data.portfolios[p.value][0]}"
+                    j = p.end
+            former, j = self._former(norms, j)
+            if j < len(doc) and norms[j].startswith(self.spokesman_of):  # المتحدث باسم الوزارة / باسمه
+                rest = norms[j][len(self.spokesman_of):]
+                if rest in self.data.suffixes:
+                    of, j = ("pronoun", rest), j + 1
+                else:
+                    j += 1
+            if of is None and j < len(doc):
+                of, j = self._owner(doc, ents, norms, j)
+            f2, j = self._former(norms, j)
+            former = former or f2
+            holder, ents = self._holder(doc, ents, norms, m.start, j)
+            span._.kg_title = display
+            span._.kg_class = title.kind
+            span._.kg_former = former
+            span._.kg_of = of
+            span._.kg_holder = holder
+            spans.append(span)
+            i = m.end
+        doc.ents = ents
+        doc.spans["kg_titles"] = spans
+        return doc
+
+    @staticmethod
+    def _inside_name(ents, start, end) -> bool:
+        return any(e.start <= start and end <= e.end and e.label_ in ("ORG", "LOC", "PERS") and
+                   not (e.start == start and e.end == end and e.label_ == "PERS") for e in ents)
+
+    def _former(self, norms, j):
+        if j < len(norms) and norms[j] in self.data.former:
+            return True, j + 1
+        return False, j
+
+    def _owner(self, doc: Doc, ents, norms, j):
+        """Whose the title is, read at token j: a nationality adjective, or an organization,
+        country or person named right there (رئيس كازاخستان, للجنة الأمن, مساعد البشير)."""
+        demonym = self.words.gazetteer.demonyms.match_at(norms, j, proclitics=False)
+        if demonym:
+            return ("country", demonym.value, (j, demonym.end)), demonym.end
+        ent = next((e for e in ents if e.start == j), None)
+        if ent is not None and ent.label_ in ("ORG", "LOC", "PERS"):
+            return ("entity", ent.start, ent.end), ent.end
+        nested = self.titles.match_at(norms, j)
+        if nested and not nested.suffix:
+            return ("title", nested.start, nested.end), j  # مساعد الرئيس: the president's
+        return None, j
+
+    def _holder(self, doc: Doc, ents: list[Span], norms, start: int, j: int):
+        """The person who holds the title at [start, j): named after it (skipping honorifics),
+        after a comma, or directly before it. Adds the name to the entities if it is new."""
+        k = j
+        h = self.words.honorifics.match_at(norms, k, proclitics=False) if k < len(doc) else None
+        if h:
+            k = h.end
+        holder = self._person_at(doc, ents, k)
+        if holder is None and k < len(doc) and doc[k].text in COMMAS:
+            cand = self._person_at(doc, ents, k + 1)
+            if cand is not None and (cand[1] >= len(doc) or not doc[cand[1]].is_alpha):
+                holder = cand
+        if holder is None and start > 0 and not doc[start].norm_.startswith(("و", "ف")):
+            prev = next((e for e in ents if e.end == start and e.label_ == "PERS"), None)
+            if prev is not None:
+                holder = (prev.start, prev.end)
+        if holder is None:
+            return None, ents
+        if not any(e.start == holder[0] and e.end == holder[1] and e.label_ == "PERS" for e in ents):
+            new = Span(doc, holder[0], holder[1], label="PERS")
+            new._.kg_conf = 0.7
+            new._.kg_peel = self.words.peel(doc[holder[0]]) if holder[0] == j else 0
+            ents = sorted([e for e in ents if e.end <= holder[0] or e.start >= holder[1]] + [new],
+                          key=lambda e: e.start)
+        return holder, ents
+
+    def _person_at(self, doc: Doc, ents: list[Span], k: int):
+        if k >= len(doc):
+            return None
+        ent = next((e for e in ents if e.start == k), None)
+        if ent is not None:
+            return (ent.start, ent.end) if ent.label_ == "PERS" else None
+        end = self.words.name_end(doc, k)
+        if end > k and not any(e.start < end and k < e.end and e.label_ in ("ORG", "LOC") for e in ents):
+            return (k, end)
+        return None
+
+
+@Language.factory("kg_titles", default_config={"lang": "ar"})
+def make_title_finder(nlp: Language, name: str, lang: str) -> TitleFinder:
+    return TitleFinder(nlp, lang)
+
+
+@dataclass
+class TitleMention:
+    """A title span of the Doc with its holder and owner resolved to entity keys."""
+
+    tokens: tuple[int, int]
+    title: str
+    klass: str
+    former: bool
+    holder: str | None
+    of: str | None
+    mention: Mention
+
+
+def extract_roles(doc: Doc, key_at, entity_kinds, add_country, sentence_of, translations) -> tuple[
+        list[Role], list[TitleMention]]:
+    """Roles from the title spans of `doc`.
+
+    key_at((start, end)) gives the entity key of an entity span; entity_kinds maps keys to
+    kinds; add_country(code, mention) returns the key of a country entity (created if the
+    article names it only by adjective); translations maps titles to English.
+    """
+    titles: list[TitleMention] = []
+    spans = sorted(doc.spans.get("kg_titles", []), key=lambda s: s.start)
+    for span in spans:
+        mention = Mention(span.start_char, span.end_char, span.text, sentence_of(span.start))
+        holder = key_at(span._.kg_holder) if span._.kg_holder else None
+        of = _owner_key(doc, span, titles, key_at, entity_kinds, add_country, holder)
+        title = span._.kg_title
+        if span._.kg_class == "counterpart":
+            previous = next((t for t in reversed(titles) if t.holder and t.holder != holder), None)
+            if previous is None:
+                continue
+            title = previous.title
+        titles.append(TitleMention((span.start, span.end), title, span._.kg_class, span._.kg_former, holder, of,
+                                   mention))
+    # A bare title that stands for a person named elsewhere (رئيس كازاخستان, أمير قطر).
+    for t in titles:
+        if t.holder is None:
+            t.holder = next((o.holder for o in titles if o.holder and o.title == t.title and
+                             (o.of == t.of or t.of is None) and o.former == t.former), None)
+    main_country = _main_country(doc, key_at, entity_kinds)
+    roles: dict[tuple, Role] = {}
+    for t in titles:
+        if t.holder is None or entity_kinds.get(t.holder) != PERSON:
+            continue
+        of, confidence = t.of, 0.8
+        if of is None and t.klass == "leader" and main_country:
+            of, confidence = main_country, 0.5
+        key = (t.holder, t.title, t.former)
+        role = roles.get(key)
+        if role is None:
+            role = roles[key] = Role(t.holder, t.title, translations.get(t.title), of, t.former, [], confidence)
+        elif role.of is None or (role.confidence < confidence and of):
+            role.of, role.confidence = of, confidence
+        role.mentions.append(t.mention)
+    return list(roles.values()), titles
+
+
+def _owner_key(doc, span, titles, key_at, entity_kinds, add_country, holder):
+    of = span._.kg_of
+    if of is None:
+        return None
+    if of[0] == "country":
+        start, end = of[2]
+        return add_country(of[1], Mention(doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text),
+                                          doc[start:end].text))
+    if of[0] == "entity":
+        return key_at((of[1], of[2]))
+    if of[0] == "title":
+        nested = next((t for t in titles if t.tokens == (of[1], of[2])), None)
+        return nested.holder if nested else None
+    if of[0] == "pronoun":  # the nearest entity before, of the kind the pronoun fits
+        wanted = (PERSON,) if span._.kg_class != "office" or of[1] in ("ه", "هم") else (ORGANIZATION, PERSON)
+        if of[1] == "ها":
+            wanted = (ORGANIZATION, LOCATION)
+        sentence_start = doc[span.start].sent.start
+        for ent in sorted(doc.ents, key=lambda e: -e.start):
+            if ent.end > span.start or ent.end <= sentence_start - 60:
+                continue
+            key = key_at((ent.start, ent.end))
+            if key and key != holder and entity_kinds.get(key) in wanted:
+                return key
+    return None
+
+
+def _main_country(doc, key_at, entity_kinds) -> str | None:
+    """The country the article is most about: its most mentioned country."""
+    counts = Counter()
+    for ent in doc.ents:
+        key = key_at((ent.start, ent.end))
+        if key and key.startswith("country/"):
+            counts[key] += 1
+    return counts.most_common(1)[0][0] if counts else None
