@@ -22,7 +22,7 @@ from kg.gazetteer import gazetteer
 from kg.lang import LanguageData, load
 from kg.lexicon import PhraseLexicon, proclitic_readings, restored
 from kg.model import LOCATION, ORGANIZATION, PERSON, Mention
-from kg.normalize import normalize_word, strip_article
+from kg.normalize import DIACRITICS, normalize_word, strip_article
 
 LABELS = {PERSON: "PERS", ORGANIZATION: "ORG", LOCATION: "LOC"}
 KIND_OF_LABEL = {"PERS": PERSON, "PER": PERSON, "PERSON": PERSON, "ORG": ORGANIZATION,
@@ -30,7 +30,7 @@ KIND_OF_LABEL = {"PERS": PERSON, "PER": PERSON, "PERSON": PERSON, "ORG": ORGANIZ
 QUOTES = {'"', "«", "»", "“", "”", "'"}
 MAX_NAME_TOKENS = 6
 MAX_ORG_TAIL = 4
-COMMON_SURNAME_ZIPF = 4.5  # an ال-word more frequent than this is not a surname (الوطني)
+COMMON_SURNAME_ZIPF = 5.0  # an ال-word more frequent than this is not a surname (الوطني)
 RARE_WORD_ZIPF = 4.0  # a name may begin with a word rarer than this, or with a given name
 
 for _name, _default in (("kg_peel", 0), ("kg_name", None), ("kg_ident", ""), ("kg_country", None),
@@ -63,6 +63,8 @@ class Words:
         self.gazetteer = gazetteer(lang)
         self._zipf = zipf_frequency
         self.stop = {normalize_word(w) for w in nlp.Defaults.stop_words} | self.data.stop_words
+        # على is not علي: function words are also kept as written, before ى and ي are merged
+        self.written_stop = {DIACRITICS.sub("", w) for w in nlp.Defaults.stop_words}
         self.titles: PhraseLexicon[str] = PhraseLexicon(self.data, enclitics=True)
         for key in self.data.titles:
             self.titles.add(key, key)
@@ -123,7 +125,10 @@ class Words:
                 break
             first = j == i
             after_particle = j > i and doc[j - 1].norm_ in self.data.name_particles
-            if self.is_common(norm) or self.gazetteer.demonyms.get(norm) is not None:
+            if DIACRITICS.sub("", token.text) in self.written_stop:
+                break
+            if (self.is_common(norm) and norm not in self.data.given_names) \
+                    or self.gazetteer.demonyms.get(norm) is not None:
                 break
             if norm not in self.data.given_names and (
                     self.glued_word(norm) or first and self.zipf(norm) >= RARE_WORD_ZIPF):
@@ -183,6 +188,11 @@ class EntityFinder:
                     break
                 if n.startswith("ال") and n not in self.data.relative_days and n not in self.data.weekdays:
                     j += 1
+                    continue
+                # a construct chain goes on to a definite word: هيئة مكافحة الفساد
+                if j + 1 < len(doc) and norms[j + 1].startswith("ال") and not self.words.is_common(n) \
+                        and norms[j + 1] not in self.data.former and doc[j + 1].is_alpha:
+                    j += 2
                     continue
                 place = self.words.gazetteer.names.match_at(norms, j, proclitics=False)
                 if place and not definite and j == i + 1:

@@ -26,8 +26,13 @@ for _name, _default in (("kg_kind", ""), ("kg_passive", False), ("kg_suffix", ""
         Span.set_extension(_name, default=_default)
 
 PASSIVE_AUXILIARIES = {"تم", "يتم", "جري", "يجري"}  # تم اعتقال: the noun is passive
-CLAUSE_BREAKS = {"فيما", "بينما", "حيث", "بعدما", "عندما", "حين", "لكن", "ولكن", "كما"}
-AGENT_WINDOW = 8  # tokens after a verb where its subject may stand
+# Words and marks that end a clause: a date or actor beyond them belongs to another verb.
+# أن/إن open the reported clause, so the reporting verb's subject and day stay outside it.
+CLAUSE_BREAKS = {"فيما", "بينما", "حيث", "بعدما", "عندما", "حين", "لكن", "ولكن", "كما", "ان", "انه", "انها",
+                 "بان", "وان", "انهم", ":"}
+SUBJECT_WINDOW = 4  # tokens after a verb where its subject may stand (VSO)
+AGENT_WINDOW = 8  # tokens after the trigger where its object may stand
+NOUN_AGENT_WINDOW = 8  # tokens before a verbal noun where the subject of its governing verb may stand
 NUMBER_WINDOW = 4
 COUNTED = {"17": "arrested", "18": "killed", "19": "killed", "20": "killed"}
 ACTORS = (PERSON, ORGANIZATION, LOCATION)
@@ -92,7 +97,8 @@ class _Told:
     reported_by: set[str] = field(default_factory=set)
 
 
-PREPOSITION_WORDS = {"مع", "علي", "الي", "في", "من", "ضد", "عن", "لدي"}
+PREPOSITION_WORDS = {"مع", "علي", "الي", "في", "من", "ضد", "عن", "لدي", "حول", "بين", "عبر", "نحو", "ضمن", "خلال",
+                     "دون", "بعد", "قبل", "منذ", "اثر", "بشان", "لصالح", "تجاه"}
 
 
 def _preposition(doc: Doc, start: int, peel: int) -> str:
@@ -166,25 +172,25 @@ def _participants(doc: Doc, trig: Span, in_clause: list[Actor], all_actors: list
             patients.append(antecedent.key)
     if trig._.kg_passive:
         subject = next((a for a in after if a.kind != LOCATION and a.start - trig.end <= AGENT_WINDOW), None)
-        if subject is None and before and before[-1].kind != LOCATION:
-            subject = before[-1]
+        if subject is None and before and before[-1].kind != LOCATION and trig.start - before[-1].end <= 2:
+            subject = before[-1]  # رئيسه السابق كريم ماسيموف اعتُقل
         if subject and subject.key not in patients:
             patients.append(subject.key)
         return agents, patients
     subject = None
     if kind == "verb":
-        subject = next((a for a in after if a.start - trig.end <= AGENT_WINDOW and not a.preposition
+        subject = next((a for a in after if a.start - trig.end <= SUBJECT_WINDOW and not a.preposition
                         and a.kind in ACTORS), None)
-    if subject is None:
+    if subject is None and not patients:
         near = [a for a in before if not a.preposition or a.preposition in ("و",)]
+        if kind != "verb":  # a verbal noun takes the subject of the verb just before it
+            near = [a for a in near if trig.start - a.end <= NOUN_AGENT_WINDOW and a.kind != LOCATION]
         if near:
             subject = near[-1]
             # coordinated subjects: بوتين ونظيره توكاييف أجريا
             for a in reversed(near[:-1]):
                 if a.kind == subject.kind and trig.start - a.end <= 12 and a.key != subject.key:
                     agents.append(a.key)
-    if subject is not None and subject.kind == LOCATION and kind != "verb" and subject.preposition:
-        subject = None
     if subject is not None:
         agents.insert(0, subject.key) if subject.key not in agents else None
     start = max(trig.end, subject.end if subject and subject.start >= trig.end else trig.end)
@@ -205,6 +211,11 @@ def _count(doc: Doc, trig: Span, multipliers: dict[str, int]) -> int | None:
     return None
 
 
+def _specificity(code: str) -> tuple[int, bool]:
+    """041 (phone call) says more than 040 (consult): longer codes, then codes not ending in 0."""
+    return len(code), not code.endswith("0")
+
+
 def _merge(told: list[_Told]) -> list[Event]:
     """One event per real occurrence: the same root told again with a shared participant and a
     compatible day, or, with no participants at all, the same code again."""
@@ -219,7 +230,7 @@ def _merge(told: list[_Told]) -> list[Event]:
                 continue
             mparts = set(me.agents) | set(me.patients)
             same_day = e.date is None or me.date is None or e.date == me.date or m.date_strength != t.date_strength
-            if parts & mparts and same_day:
+            if parts and mparts and (parts <= mparts or mparts <= parts) and same_day:
                 target = m
                 break
             if not parts and not mparts and me.cameo == e.cameo and (not e.places or not me.places or
@@ -230,7 +241,7 @@ def _merge(told: list[_Told]) -> list[Event]:
             merged.append(t)
             continue
         me = target.event
-        if len(e.cameo) > len(me.cameo):
+        if _specificity(e.cameo) > _specificity(me.cameo):
             me.cameo = e.cameo
         for attr in ("agents", "patients", "places"):
             for key in getattr(e, attr):

@@ -81,7 +81,7 @@ def extract(text: str, published: dt.date | None = None, *, lang: str = "ar", do
     named = {m.tokens for m in mentions}
     for t in titles:
         holder_span = next((s for s in doc.spans["kg_titles"] if (s.start, s.end) == t.tokens), None)
-        if t.holder and holder_span is not None and holder_span._.kg_holder not in named:
+        if t.holder and holder_span is not None and holder_span._.kg_holder not in named and t.klass != "descriptor":
             first = doc[t.tokens[0]]
             peel = len(first.norm_) - len(first.norm_.lstrip("وفبلك")) if first.norm_[:1] in "وفبلك" else 0
             actors.append(Actor(t.holder, PERSON, t.tokens[0], t.tokens[1], _preposition(doc, t.tokens[0], min(peel, 1))))

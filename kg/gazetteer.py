@@ -117,8 +117,9 @@ def gazetteer(lang: str = "ar") -> Gazetteer:
         # GeoNames often writes a city without the article that Arabic news gives it (خرطوم).
         forms = [name] if " " in name or name.startswith("ال") else [name, "ال" + name]
         for form in forms:
+            common = zipf_frequency(form, lang) >= COMMON_WORD_ZIPF or normalize_text(form) in data.given_names
             if normalize_text(form) in data.not_places or (" " not in form and population < BIG_CITY_POPULATION
-                                                           and zipf_frequency(form, lang) >= COMMON_WORD_ZIPF):
+                                                           and common):
                 continue
             if form not in names:
                 names.add(form, place)

@@ -11,7 +11,7 @@ import re
 import unicodedata
 
 # Harakat, tanween, shadda, sukun, superscript alef, Quranic marks, tatweel.
-_DIACRITICS = re.compile("[\u0610-\u061A\u064B-\u065F\u0670\u06D6-\u06ED\u0640]")
+DIACRITICS = re.compile("[\u0610-\u061A\u064B-\u065F\u0670\u06D6-\u06ED\u0640]")
 # Zero-width and bidirectional control characters that news sites leave in text.
 INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\u00ad]")
 _ALEF = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه", "ؤ": "و", "ئ": "ي"})
@@ -26,7 +26,7 @@ def clean(text: str) -> str:
 def normalize_word(word: str) -> str:
     """One word in its comparison form: no diacritics or tatweel, one alef, ه for ة, ي for ى."""
     word = INVISIBLE.sub("", unicodedata.normalize("NFKC", word))
-    return _DIACRITICS.sub("", word).translate(_ALEF).lower()
+    return DIACRITICS.sub("", word).translate(_ALEF).lower()
 
 
 def normalize_text(text: str) -> str:

@@ -150,7 +150,8 @@ def add_extraction(dataset: Dataset, x: Extraction) -> Graph:
 
 
 def to_dataset(extractions) -> Dataset:
-    dataset = Dataset()
+    """A Dataset of the extractions, a named graph each; queries see the union of the graphs."""
+    dataset = Dataset(default_union=True)
     for x in extractions:
         add_extraction(dataset, x)
     return dataset

@@ -64,7 +64,7 @@ class TitleFinder:
             if j < len(doc) and norms[j].startswith(self.spokesman_of):  # المتحدث باسم الوزارة / باسمه
                 rest = norms[j][len(self.spokesman_of):]
                 if rest in self.data.suffixes:
-                    of, j = ("pronoun", rest), j + 1
+                    of, j = ("spokesman", rest), j + 1
                 else:
                     j += 1
             if of is None and j < len(doc):
@@ -101,6 +101,8 @@ class TitleFinder:
             return ("country", demonym.value, (j, demonym.end)), demonym.end
         ent = next((e for e in ents if e.start == j), None)
         if ent is not None and ent.label_ in ("ORG", "LOC", "PERS"):
+            if ent.label_ != "PERS" and not ent._.kg_country and self.words.name_end(doc, j) > ent.end:
+                return None, j  # الرئيس نور سلطان نزارباييف: a place name inside the holder's name
             return ("entity", ent.start, ent.end), ent.end
         nested = self.titles.match_at(norms, j)
         if nested and not nested.suffix:
@@ -137,11 +139,15 @@ class TitleFinder:
         if k >= len(doc):
             return None
         ent = next((e for e in ents if e.start == k), None)
-        if ent is not None:
-            return (ent.start, ent.end) if ent.label_ == "PERS" else None
+        if ent is not None and ent.label_ == "PERS":
+            return ent.start, ent.end
         end = self.words.name_end(doc, k)
-        if end > k and not any(e.start < end and k < e.end and e.label_ in ("ORG", "LOC") for e in ents):
-            return (k, end)
+        if ent is not None and end <= ent.end:
+            return None  # a place or organization stands there
+        # After a title, a name runs on even through a place name inside it (نور سلطان نزارباييف).
+        if end > k and not any(e.start < end and k < e.end and e.label_ in ("ORG", "LOC") and e.start != k and
+                               e.end > end for e in ents):
+            return k, end
         return None
 
 
@@ -161,6 +167,7 @@ class TitleMention:
     holder: str | None
     of: str | None
     mention: Mention
+    same_as: "TitleMention | None" = None  # a bare title that stands for this named one
 
 
 def extract_roles(doc: Doc, key_at, entity_kinds, add_country, sentence_of, translations) -> tuple[
@@ -187,21 +194,26 @@ def extract_roles(doc: Doc, key_at, entity_kinds, add_country, sentence_of, tran
                                    mention))
     # A bare title that stands for a person named elsewhere (رئيس كازاخستان, أمير قطر).
     for t in titles:
-        if t.holder is None:
+        if t.holder is None and t.klass != "descriptor":
             t.holder = next((o.holder for o in titles if o.holder and o.title == t.title and
-                             (o.of == t.of or t.of is None) and o.former == t.former), None)
+                             (o.of == t.of or t.of is None or o.of is None) and o.former == t.former), None)
+        if t.holder is None and t.of and t.klass != "descriptor":  # مديرها السابق: the former head of it
+            t.same_as = next((o for o in titles if o.holder and o.of == t.of and o.former == t.former
+                              and o.klass != "descriptor"), None)
+            t.holder = t.same_as.holder if t.same_as else None
     main_country = _main_country(doc, key_at, entity_kinds)
     roles: dict[tuple, Role] = {}
     for t in titles:
-        if t.holder is None or entity_kinds.get(t.holder) != PERSON:
+        if t.holder is None or entity_kinds.get(t.holder) != PERSON or t.klass == "descriptor":
             continue
         of, confidence = t.of, 0.8
         if of is None and t.klass == "leader" and main_country:
             of, confidence = main_country, 0.5
-        key = (t.holder, t.title, t.former)
+        title = t.same_as.title if t.same_as else t.title
+        key = (t.holder, title, t.former)
         role = roles.get(key)
         if role is None:
-            role = roles[key] = Role(t.holder, t.title, translations.get(t.title), of, t.former, [], confidence)
+            role = roles[key] = Role(t.holder, title, translations.get(title), of, t.former, [], confidence)
         elif role.of is None or (role.confidence < confidence and of):
             role.of, role.confidence = of, confidence
         role.mentions.append(t.mention)
@@ -221,17 +233,30 @@ def _owner_key(doc, span, titles, key_at, entity_kinds, add_country, holder):
     if of[0] == "title":
         nested = next((t for t in titles if t.tokens == (of[1], of[2])), None)
         return nested.holder if nested else None
-    if of[0] == "pronoun":  # the nearest entity before, of the kind the pronoun fits
-        wanted = (PERSON,) if span._.kg_class != "office" or of[1] in ("ه", "هم") else (ORGANIZATION, PERSON)
-        if of[1] == "ها":
-            wanted = (ORGANIZATION, LOCATION)
-        sentence_start = doc[span.start].sent.start
-        for ent in sorted(doc.ents, key=lambda e: -e.start):
-            if ent.end > span.start or ent.end <= sentence_start - 60:
-                continue
-            key = key_at((ent.start, ent.end))
-            if key and key != holder and entity_kinds.get(key) in wanted:
-                return key
+    if of[0] in ("pronoun", "spokesman"):
+        return _antecedent(doc, span, of[1], key_at, entity_kinds, holder, persons_first=of[0] == "spokesman")
+    return None
+
+
+def _antecedent(doc, span, pronoun, key_at, entity_kinds, holder, persons_first=False):
+    """Whom a possessive pronoun on a title points to (رئيسه, مديرها, متحدث باسمه): an organization
+    of its sentence before it (a person first for a spokesman), else the nearest person,
+    organization or place before it."""
+    before = [(ent, key_at((ent.start, ent.end))) for ent in doc.ents if ent.end <= span.start]
+    before = [(ent, key) for ent, key in before if key and key != holder]
+    sentence_start = doc[span.start].sent.start
+    if persons_first:
+        persons = [key for ent, key in before if entity_kinds.get(key) == PERSON and ent.start >= sentence_start - 80]
+        if persons:
+            return persons[-1]
+    if pronoun in ("ه", "ها"):
+        orgs = [key for ent, key in before if ent.start >= sentence_start and entity_kinds.get(key) == ORGANIZATION]
+        if orgs:
+            return orgs[-1]
+    wanted = (ORGANIZATION, LOCATION) if pronoun == "ها" else (PERSON, ORGANIZATION, LOCATION)
+    for ent, key in reversed(before):
+        if entity_kinds.get(key) in wanted and ent.start >= sentence_start - 80:
+            return key
     return None
 
 

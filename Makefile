@@ -1,0 +1,30 @@
+# make demo: set up .venv, build the example articles into a graph, run the example queries,
+#            validate the graph and draw it (out/).
+# make test: set up .venv with the test tools and run the test suite.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+OUT    := out
+
+.PHONY: demo test clean
+
+$(BIN)/kg: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(BIN)/kg
+
+demo: $(BIN)/kg
+	mkdir -p $(OUT)
+	$(BIN)/kg build examples/articles/*.txt -o $(OUT)/examples.trig
+	$(BIN)/kg build examples/articles/*.txt -o $(OUT)/examples.ttl --quiet
+	$(BIN)/kg validate $(OUT)/examples.ttl
+	@for q in examples/queries/*.rq; do echo; echo "== $$q"; $(BIN)/kg query $(OUT)/examples.trig $$q || exit 1; done
+	$(BIN)/kg viz $(OUT)/examples.trig -o $(OUT)/graph.html
+	@echo; echo "graph: $(OUT)/examples.trig and $(OUT)/examples.ttl; picture: $(OUT)/graph.html"
+
+test: $(BIN)/kg
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf $(VENV) $(OUT) .pytest_cache

@@ -1,0 +1,44 @@
+"""The entity layer on real news sentences: gazetteer names through clitics, organizations by
+head noun, persons after titles and honorifics."""
+from kg.model import LOCATION, ORGANIZATION, PERSON
+
+
+def names(x, kind):
+    return {label for e in x.entities if e.kind == kind for label in e.labels}
+
+
+def test_places_are_found_through_clitics(extract_text):
+    x = extract_text("وصل الوفد إلى بغداد وبيروت، ثم توجه إلى دمشق بعد زيارة لكازاخستان.")
+    assert {"بغداد", "بيروت", "دمشق", "كازاخستان"} <= names(x, LOCATION)
+    kz = next(e for e in x.entities if e.country == "KZ")
+    assert x.text[kz.mentions[0].start:kz.mentions[0].end] == "كازاخستان"  # the ل is peeled off
+
+
+def test_organizations_by_head_noun_and_known_agencies(extract_text):
+    x = extract_text("أعلنت وزارة الدفاع الروسية أن حلف شمال الأطلسي يحشد قواته، بحسب وكالة رويترز.")
+    orgs = names(x, ORGANIZATION)
+    assert "وزارة الدفاع الروسية" in orgs
+    assert "حلف شمال الأطلسي" in orgs
+    assert any("رويترز" in o for o in orgs)
+
+
+def test_generic_references_are_not_organizations(extract_text):
+    x = extract_text("قالت الحكومة إن الشرطة وقوات الأمن انتشرت في الشوارع.")
+    assert not names(x, ORGANIZATION)
+
+
+def test_persons_after_titles_and_honorifics(extract_text):
+    x = extract_text("استقبل الرئيس المصري عبد الفتاح السيسي في القاهرة الشيخ محمد بن زايد آل نهيان.")
+    persons = names(x, PERSON)
+    assert "عبد الفتاح السيسي" in persons
+    assert "محمد بن زايد آل نهيان" in persons
+    assert "القاهرة" in names(x, LOCATION)
+
+
+def test_mentions_point_at_their_words(extract_text):
+    x = extract_text("والتقى وزير الخارجية الأردني أيمن الصفدي نظيره العراقي في عمان.")
+    for e in x.entities:
+        for m in e.mentions:
+            assert x.text[m.start:m.end] == m.text
+            assert 0 <= m.start < m.end <= len(x.text)
+        assert 0 < e.confidence <= 1

@@ -1,0 +1,44 @@
+"""Events: CAMEO type from the trigger lexicon, agent and patient by clause order and voice."""
+import datetime as dt
+
+
+def events(x, prefix):
+    out = []
+    for e in x.events:
+        if e.cameo.startswith(prefix):
+            out.append(({x.entity(k).name for k in e.agents}, {x.entity(k).name for k in e.patients},
+                        {x.entity(k).name for k in e.places}, e.date))
+    return out
+
+
+def test_phone_call_has_caller_and_callee(extract_text):
+    x = extract_text("أجرى ولي العهد السعودي الأمير محمد بن سلمان اليوم اتصالا هاتفيا بالرئيس الفرنسي إيمانويل ماكرون.")
+    calls = events(x, "041")
+    assert calls and calls[0][0] == {"محمد بن سلمان"} and calls[0][1] == {"إيمانويل ماكرون"}
+    assert calls[0][3] == dt.date(2023, 3, 10)
+
+
+def test_passive_arrest_makes_the_subject_the_patient(extract_text):
+    x = extract_text("اعتُقل الصحفي أحمد منصور في مطار برلين أمس الخميس.")
+    arrests = events(x, "173")
+    assert arrests and "أحمد منصور" in arrests[0][1] and not arrests[0][0]
+    assert arrests[0][3] == dt.date(2023, 3, 9)
+
+
+def test_condemnation_by_a_country(extract_text):
+    x = extract_text("أدانت الكويت بشدة التفجير الإرهابي الذي استهدف مسجدا في أبها.")
+    kinds = {e.cameo[:2] for e in x.events}
+    assert "11" in kinds
+    condemn = events(x, "111")
+    assert condemn and condemn[0][0] == {"الكويت"}
+
+
+def test_reporting_verbs_are_not_events(extract_text):
+    x = extract_text("وقال المتحدث إن الوضع هادئ، وأشار إلى أن الطرق مفتوحة.")
+    assert x.events == []
+
+
+def test_counts_of_people_arrested(extract_text):
+    x = extract_text("أعلنت وزارة الداخلية توقيف 4266 شخصا في أنحاء البلاد.")
+    arrest = next(e for e in x.events if e.cameo == "173")
+    assert arrest.counts == {"arrested": 4266}
