@@ -233,8 +233,9 @@ def _merge(told: list[_Told]) -> list[Event]:
             if parts and mparts and (parts <= mparts or mparts <= parts) and same_day:
                 target = m
                 break
-            if not parts and not mparts and me.cameo == e.cameo and (not e.places or not me.places or
-                                                                     set(e.places) & set(me.places)):
+            counts_agree = all(me.counts.get(k, v) == v for k, v in e.counts.items())
+            if not parts and not mparts and me.cameo == e.cameo and counts_agree and (
+                    not e.places or not me.places or set(e.places) & set(me.places)):
                 target = m
                 break
         if target is None:

@@ -39,7 +39,7 @@ def extract(text: str, published: dt.date | None = None, *, lang: str = "ar", do
 
     result = Extraction(doc_id=doc_id or document_id(text), text=text, lang=lang, published=published,
                         title=title, source=source,
-                        sentences=[(s.start_char, s.end_char) for s in sentences])
+                        sentences=[_trimmed(text, s.start_char, s.end_char) for s in sentences])
     mentions = entity_mentions(doc, sentence_of, data)
     entities, keys = resolve_entities(mentions, data)
     by_tokens = {m.tokens: key for m, key in zip(mentions, keys)}
@@ -95,6 +95,15 @@ def extract(text: str, published: dt.date | None = None, *, lang: str = "ar", do
     result.events = extract_events(doc, actors, lambda span: resolve_date(span, published), sentence_of, published,
                                    reported)
     return result
+
+
+def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    """A sentence's offsets without the spaces and line breaks around it."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
 
 
 def _title_translations(data) -> dict[str, str]:

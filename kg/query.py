@@ -11,6 +11,7 @@ from rdflib.namespace import NamespaceManager
 
 from kg.ingest import InputError
 from kg.rdf import _bind
+from kg.vocab import ID
 
 PARSE_FORMATS = {".ttl": "turtle", ".nt": "nt", ".jsonld": "json-ld", ".json": "json-ld", ".trig": "trig",
                  ".nq": "nquads"}
@@ -38,15 +39,21 @@ def run_query(dataset: Dataset, sparql: str):
         raise InputError(f"bad SPARQL query: {str(exc).splitlines()[0][:200]}") from None
 
 
+MAX_CELL = 90
+
+
 def _cell(value, names: NamespaceManager) -> str:
+    """A value as a table shows it: kg's own IRIs by their path, others as prefixed names,
+    text on one line and cut to MAX_CELL characters."""
     if value is None:
         return ""
     if isinstance(value, URIRef):
-        try:
-            return names.normalizeUri(value)
-        except Exception:
-            return str(value)
-    return str(value)
+        if str(value).startswith(str(ID)):
+            return str(value)[len(str(ID)):]
+        text = names.normalizeUri(value)
+    else:
+        text = " ".join(str(value).split())
+    return text if len(text) <= MAX_CELL else text[: MAX_CELL - 1] + "…"
 
 
 def format_result(result, fmt: str, dataset: Dataset) -> str:

@@ -1,0 +1,463 @@
+"""`kg train ner`: train the statistical Arabic NER model from CoNLL files.
+
+The CoNLL tokens become the words of spaCy Docs (clitics stay attached, as the inference
+tokenizer leaves them), every token's ``norm_`` is set with :func:`kg.normalize.normalize_word`
+exactly as the inference pipeline does before ``ner``, and spaCy's own config-driven
+training loop (``kg/lang/ar/ner.cfg``) trains the model. The best checkpoint on the dev
+set is written, stripped to what ``spacy.load`` needs, to ``--output``.
+
+Two input formats are read:
+
+* ``anercorp``: ``token TAG`` per line (``B-``/``I-`` PERS LOC ORG MISC), blank lines and
+  ``-DOCSTART-`` between sentences.
+* ``wojood``: ``token TAG [TAG ...]``, one tag column per nesting level, ``$#$ O`` and blank
+  lines between segments. Nested spans are flattened by keeping the longest.
+
+Only PERS, LOC and ORG are kept by default (GPE is read as LOC); other types become ``O``.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import shutil
+import sys
+import tempfile
+import time
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from kg.normalize import clean, normalize_word
+
+CONFIG_PATH = Path(__file__).parent / "lang" / "ar" / "ner.cfg"
+DEFAULT_LABELS = ("PERS", "LOC", "ORG")
+LABEL_MAP = {"GPE": "LOC"}
+FORMATS = ("anercorp", "wojood")
+
+_TAG = re.compile(r"^(?:O|[BIES]-[A-Za-z_]+)$")
+_SEGMENT_END = {"-DOCSTART-", "$#$"}
+# Files are not CoNLL NER if more than this share of their tag cells is unreadable.
+_MAX_BAD_TAG_RATIO = 0.01
+
+
+class InputError(Exception):
+    """Input the trainer cannot use; its message is shown to the user as one line."""
+
+
+@dataclass
+class Sentence:
+    words: list[str]
+    spans: list[tuple[int, int, str]] = field(default_factory=list)  # token start, end, label
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def _bio_spans(tags: list[str]) -> list[tuple[int, int, str]]:
+    """Spans of one BIO (or BIOES) tag column; a stray I- opens a new span."""
+    spans: list[tuple[int, int, str]] = []
+    start, label = -1, ""
+    for i, tag in enumerate(tags + ["O"]):
+        prefix, _, typ = tag.partition("-")
+        continues = prefix in ("I", "E") and typ == label and start >= 0
+        if not continues and start >= 0:
+            spans.append((start, i, label))
+            start, label = -1, ""
+        if prefix in ("B", "S") or (prefix in ("I", "E") and not continues):
+            start, label = i, typ
+        if prefix in ("E", "S") and start >= 0:
+            spans.append((start, i + 1, label))
+            start, label = -1, ""
+    return spans
+
+
+def _flatten(spans: Iterable[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Non-overlapping spans, the longest (then the earliest) winning."""
+    chosen: list[tuple[int, int, str]] = []
+    taken: set[int] = set()
+    for start, end, label in sorted(set(spans), key=lambda s: (s[0] - s[1], s[0])):
+        if not taken.intersection(range(start, end)):
+            chosen.append((start, end, label))
+            taken.update(range(start, end))
+    return sorted(chosen)
+
+
+def _make_sentence(
+    raw_words: list[str], columns: list[list[str]], labels: frozenset[str]
+) -> Sentence | None:
+    spans = []
+    for column in columns:
+        for start, end, label in _bio_spans(column):
+            label = LABEL_MAP.get(label, label)
+            if label in labels:
+                spans.append((start, end, label))
+    # Tokens that are nothing but invisible marks (U+200F...) disappear, as in cleaned text.
+    new_index, words = [], []
+    for word in raw_words:
+        new_index.append(len(words))
+        if word:
+            words.append(word)
+    new_index.append(len(words))
+    if not words:
+        return None
+    kept = []
+    for start, end, label in _flatten(spans):
+        start, end = new_index[start], new_index[end]
+        if end > start:
+            kept.append((start, end, label))
+    return Sentence(words, kept)
+
+
+def read_conll(
+    path: str | Path, fmt: str = "anercorp", labels: Iterable[str] = DEFAULT_LABELS
+) -> list[Sentence]:
+    """Sentences of a CoNLL NER file; raises InputError when it cannot be read as one."""
+    if fmt not in FORMATS:
+        raise InputError(f"unknown format {fmt!r} (expected one of {', '.join(FORMATS)})")
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"file not found: {path}")
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise InputError(f"{path}: not UTF-8 text ({err.reason} at byte {err.start})") from None
+    wanted = frozenset(labels)
+    sentences: list[Sentence] = []
+    words: list[str] = []
+    columns: list[list[str]] = []
+    cells = bad = 0
+
+    def flush() -> None:
+        if words:
+            sentence = _make_sentence(words, columns, wanted)
+            if sentence is not None:
+                sentences.append(sentence)
+        words.clear()
+        columns.clear()
+
+    for lineno, line in enumerate(text.splitlines(), 1):
+        parts = line.split()
+        if not parts or clean(line).strip() == "":
+            flush()
+            continue
+        if parts[0] in _SEGMENT_END:
+            flush()
+            continue
+        if len(parts) < 2:
+            raise InputError(f"{path}:{lineno}: expected 'token TAG', got {line.strip()[:60]!r}")
+        tags = parts[-1:] if fmt == "anercorp" else parts[1:]
+        cleaned = []
+        for tag in tags:
+            tag = clean(tag).strip()
+            cells += 1
+            if not tag:  # a tag that was only a bidi mark: read as O
+                tag = "O"
+            elif not _TAG.match(tag):
+                bad += 1
+                tag = "O"
+            cleaned.append(tag)
+        while len(columns) < len(cleaned):
+            columns.append(["O"] * len(words))
+        for i, column in enumerate(columns):
+            column.append(cleaned[i] if i < len(cleaned) else "O")
+        words.append(clean(parts[0]))
+    flush()
+    if cells and bad / cells > _MAX_BAD_TAG_RATIO:
+        raise InputError(
+            f"{path}: {bad} of {cells} tags are not BIO tags: is this a CoNLL NER file "
+            f"in {fmt} format?"
+        )
+    if not sentences:
+        raise InputError(f"{path}: no sentences found")
+    return sentences
+
+
+# --------------------------------------------------------------------------- Docs
+
+
+def set_norms(doc):
+    """Give every token the normalized spelling the inference pipeline gives it."""
+    for token in doc:
+        token.norm_ = normalize_word(token.text)
+    return doc
+
+
+def norm_augmenter():
+    """spaCy augmenter "kg.set_norms.v1": sets the normalized norm_ on each training and dev
+    example's predicted Doc, which spaCy's Corpus builds afresh (without the norms saved in
+    the DocBin), so the model sees NORM exactly as at inference."""
+
+    def augment(nlp, example):
+        set_norms(example.predicted)
+        yield example
+
+    return augment
+
+
+def iter_raw_text(path: str | Path) -> Iterator[str]:
+    """Paragraphs of raw text: from SaudiNewsNet-style zips or .json files (arrays of
+    articles with a "content" field), .jsonl files ({"text": ...} per line) or .txt files
+    (a paragraph a line); a directory is read file by file in name order."""
+    path = Path(path)
+    files = sorted(p for p in path.iterdir() if p.is_file()) if path.is_dir() else [path]
+    for file in files:
+        if file.suffix == ".zip":
+            with zipfile.ZipFile(file) as archive:
+                for name in sorted(archive.namelist()):
+                    if name.endswith(".json"):
+                        for article in json.loads(archive.read(name)):
+                            yield from str(article.get("content") or "").splitlines()
+        elif file.suffix == ".json":
+            for article in json.loads(file.read_text(encoding="utf-8")):
+                yield from str(article.get("content") or "").splitlines()
+        elif file.suffix == ".jsonl":
+            with file.open(encoding="utf-8") as lines:
+                for line in lines:
+                    if line.strip():
+                        yield from str(json.loads(line).get("text") or "").splitlines()
+        elif file.suffix == ".txt":
+            with file.open(encoding="utf-8") as lines:
+                yield from lines
+
+
+def raw_text_reader(path, min_words: int = 5, max_words: int = 0):
+    """spaCy reader "kg.raw_text.v1": Docs of raw text paragraphs for `spacy pretrain`,
+    tokenized by the pipeline's own tokenizer and normalized like every kg Doc."""
+
+    def read(nlp):
+        seen = 0
+        for paragraph in iter_raw_text(path):
+            paragraph = clean(paragraph).strip()
+            if len(paragraph.split()) < min_words:
+                continue
+            doc = set_norms(nlp.make_doc(paragraph))
+            yield doc
+            seen += len(doc)
+            if max_words and seen >= max_words:
+                break
+
+    return read
+
+
+def register_spacy_functions() -> None:
+    import spacy
+
+    spacy.registry.augmenters.register("kg.set_norms.v1", func=norm_augmenter)
+    spacy.registry.readers.register("kg.raw_text.v1", func=raw_text_reader)
+
+
+def pretrain_tok2vec(config: Path, text: Path, out_dir: Path, overrides: dict) -> Path:
+    """Pretrain the NER model's tok2vec on raw text (spaCy's characters objective) and
+    return the weights file for [initialize] init_tok2vec."""
+    from spacy.training.pretrain import pretrain
+    from spacy.util import load_config
+
+    cfg = load_config(config, overrides={**overrides, "paths.raw_text": str(text)},
+                      interpolate=False).interpolate()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    pretrain(cfg, out_dir, use_gpu=-1, silent=False, skip_last=False)
+    return out_dir / "model-last.bin"
+
+
+def make_doc(vocab, sentence: Sentence):
+    from spacy.tokens import Doc
+
+    ents = ["O"] * len(sentence.words)
+    for start, end, label in sentence.spans:
+        ents[start] = f"B-{label}"
+        for i in range(start + 1, end):
+            ents[i] = f"I-{label}"
+    return set_norms(Doc(vocab, words=sentence.words, ents=ents))
+
+
+def write_docbin(sentences: Iterable[Sentence], path: Path, vocab) -> int:
+    from spacy.tokens import DocBin
+
+    docbin = DocBin(attrs=["ORTH", "NORM", "ENT_IOB", "ENT_TYPE"], store_user_data=False)
+    for sentence in sentences:
+        docbin.add(make_doc(vocab, sentence))
+    docbin.to_disk(path)
+    return len(docbin)
+
+
+# --------------------------------------------------------------------------- model
+
+
+def save_stripped(model_dir: Path, output: Path, extra_meta: dict) -> None:
+    """Save the trained pipeline as the single component "ner" (its tok2vec inside) with a
+    fresh vocab: only the labels' strings, no lexemes."""
+    import spacy
+
+    trained = spacy.load(model_dir)
+    if "tok2vec" in trained.pipe_names:  # one self-contained "ner": no listener to wire up
+        trained.replace_listeners("tok2vec", "ner", ["model.tok2vec"])
+        trained.remove_pipe("tok2vec")
+    fresh = spacy.util.load_model_from_config(trained.config, auto_fill=False, validate=False)
+    for name in trained.pipe_names:
+        data = trained.get_pipe(name).to_bytes(exclude=["vocab"])
+        fresh.get_pipe(name).from_bytes(data, exclude=["vocab"])
+    meta = dict(trained.meta)
+    meta.update(extra_meta)
+    fresh.meta.update(meta)
+    if output.exists():
+        shutil.rmtree(output)
+    fresh.to_disk(output)
+
+
+def _entity_counts(sentences: list[Sentence]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for sentence in sentences:
+        for _, _, label in sentence.spans:
+            counts[label] = counts.get(label, 0) + 1
+    return dict(sorted(counts.items()))
+
+
+def train_ner(args: argparse.Namespace) -> int:
+    import spacy
+    from spacy.cli.train import train as spacy_train
+
+    labels = tuple(label.strip() for label in args.labels.split(",") if label.strip())
+    formats = args.format or ["anercorp"]
+    if len(formats) not in (1, len(args.train)):
+        raise InputError("give one --format, or one per --train file")
+    formats = formats * len(args.train) if len(formats) == 1 else formats
+    config = Path(args.config) if args.config else CONFIG_PATH
+    if not config.is_file():
+        raise InputError(f"config not found: {config}")
+
+    for option, value in (("--pretrain-text", args.pretrain_text),
+                          ("--init-tok2vec", args.init_tok2vec)):
+        if value and not Path(value).exists():
+            raise InputError(f"{option} not found: {value}")
+    train: list[Sentence] = []
+    for path, fmt in zip(args.train, formats):
+        train.extend(read_conll(path, fmt, labels))
+    dev = read_conll(args.dev, args.dev_format or formats[0], labels)
+    if not any(s.spans for s in train):
+        raise InputError("the training files hold no entities of types " + ", ".join(labels))
+    print(
+        f"kg train ner: {len(train)} training sentences {_entity_counts(train)}, "
+        f"{len(dev)} dev sentences {_entity_counts(dev)}",
+        file=sys.stderr,
+    )
+
+    output = Path(args.output)
+    with tempfile.TemporaryDirectory(prefix="kg-train-") as tmp:
+        tmp_dir = Path(tmp)
+        vocab = spacy.blank("ar").vocab
+        write_docbin(train, tmp_dir / "train.spacy", vocab)
+        write_docbin(dev, tmp_dir / "dev.spacy", vocab)
+        overrides = {
+            "paths.train": str(tmp_dir / "train.spacy"),
+            "paths.dev": str(tmp_dir / "dev.spacy"),
+            "system.seed": args.seed,
+        }
+        if args.max_epochs is not None:
+            overrides["training.max_epochs"] = args.max_epochs
+        register_spacy_functions()
+        started = time.monotonic()
+        if args.pretrain_text:
+            pretrain_overrides = {"system.seed": args.seed}
+            if args.pretrain_max_words is not None:
+                pretrain_overrides["corpora.pretrain.max_words"] = args.pretrain_max_words
+            if args.pretrain_epochs is not None:
+                pretrain_overrides["pretraining.max_epochs"] = args.pretrain_epochs
+            overrides["paths.init_tok2vec"] = str(
+                pretrain_tok2vec(config, Path(args.pretrain_text), tmp_dir / "pretrain",
+                                 pretrain_overrides)
+            )
+        elif args.init_tok2vec:
+            overrides["paths.init_tok2vec"] = str(args.init_tok2vec)
+        spacy_train(config, tmp_dir / "out", use_gpu=-1, overrides=overrides)
+        seconds = round(time.monotonic() - started)
+        best = tmp_dir / "out" / "model-best"
+        if not best.is_dir():
+            best = tmp_dir / "out" / "model-last"
+        command = ["kg", "train", *(args.argv or [])]
+        save_stripped(
+            best,
+            output,
+            {
+                "name": "ar_ner",
+                "version": "1.0.0",
+                "description": "Arabic news NER (PERS, LOC, ORG) for kg; expects token.norm_ "
+                "= kg.normalize.normalize_word(token.text) before 'ner'.",
+                "license": "research only (weights derived from ANERcorp)",
+                "kg_training": {
+                    "command": " ".join(command),
+                    "train_sentences": len(train),
+                    "dev_sentences": len(dev),
+                    "train_entities": _entity_counts(train),
+                    "seconds": seconds,
+                },
+            },
+        )
+    scores = json.loads((output / "meta.json").read_text(encoding="utf-8")).get("performance", {})
+    print(
+        f"kg train ner: wrote {output} in {seconds} s; dev ents_f {scores.get('ents_f', 0):.4f}",
+        file=sys.stderr,
+    )
+    return 0
+
+
+# --------------------------------------------------------------------------- CLI
+
+
+class _ArgumentError(Exception):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # no usage dump and no SystemExit: main() reports one line
+        raise _ArgumentError(message)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="kg train", description="Train kg's statistical models.")
+    sub = parser.add_subparsers(dest="what", required=True, parser_class=_Parser)
+    ner = sub.add_parser("ner", help="train the Arabic NER model from CoNLL files")
+    ner.add_argument("--train", action="append", required=True, metavar="PATH",
+                     help="CoNLL training file (repeatable)")
+    ner.add_argument("--dev", required=True, metavar="PATH", help="CoNLL dev file (model selection)")
+    ner.add_argument("--output", required=True, metavar="DIR", help="where the model is written")
+    ner.add_argument("--format", action="append", choices=FORMATS,
+                     help="format of the --train files: one for all, or one per file "
+                     "(default anercorp)")
+    ner.add_argument("--dev-format", choices=FORMATS, help="format of --dev (default: first --format)")
+    ner.add_argument("--max-epochs", type=int, metavar="N", help="override training.max_epochs")
+    ner.add_argument("--seed", type=int, default=0, metavar="N", help="random seed (default 0)")
+    ner.add_argument("--labels", default=",".join(DEFAULT_LABELS),
+                     help="entity types to keep (default PERS,LOC,ORG)")
+    ner.add_argument("--config", metavar="PATH", help=f"spaCy config (default {CONFIG_PATH.name})")
+    ner.add_argument("--pretrain-text", metavar="PATH",
+                     help="raw text (SaudiNewsNet zips dir, .jsonl or .txt) to pretrain the "
+                     "tok2vec on first (spaCy pretrain, characters objective)")
+    ner.add_argument("--pretrain-epochs", type=int, metavar="N",
+                     help="override pretraining.max_epochs")
+    ner.add_argument("--pretrain-max-words", type=int, metavar="N",
+                     help="override corpora.pretrain.max_words (0: all)")
+    ner.add_argument("--init-tok2vec", metavar="PATH",
+                     help="tok2vec weights from an earlier `spacy pretrain` (.bin)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        args = build_parser().parse_args(argv)
+        args.argv = argv
+        if args.what == "ner":
+            return train_ner(args)
+    except _ArgumentError as err:
+        print(f"kg train: error: {err}", file=sys.stderr)
+        return 2
+    except InputError as err:
+        print(f"kg train: error: {err}", file=sys.stderr)
+        return 2
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
