@@ -63,18 +63,6 @@ def cmd_query(args) -> int:
     return 0
 
 
-def cmd_viz(args) -> int:
-    from kg.query import load_graph
-    from kg.viz import cameo_names, network, write_html
-
-    if not args.output.parent.exists():
-        raise InputError(f"{args.output.parent}: no such folder for the output")
-    net = network(load_graph(args.graph), cameo_names())
-    write_html(net, args.output, heading=args.graph.name)
-    print(f"{args.output}: {net.number_of_nodes()} nodes, {net.number_of_edges()} edges", file=sys.stderr)
-    return 0
-
-
 def cmd_validate(args) -> int:
     from kg.query import load_graph
     from kg.validate import validate
@@ -112,10 +100,11 @@ def parser() -> argparse.ArgumentParser:
     q.add_argument("--format", choices=("table", "csv", "json"), default="table")
     q.set_defaults(func=cmd_query)
 
+    from kg import viz
+
     v = sub.add_parser("viz", help="an interactive HTML picture of a graph")
-    v.add_argument("graph", type=Path)
-    v.add_argument("-o", "--output", required=True, type=Path)
-    v.set_defaults(func=cmd_viz)
+    viz.add_arguments(v)
+    v.set_defaults(func=viz.run)
 
     c = sub.add_parser("validate", help="check a graph against the SHACL shapes")
     c.add_argument("graph", type=Path)

@@ -6,12 +6,15 @@ their CAMEO name in Arabic and English; hovering shows the sentence and the day.
 """
 from __future__ import annotations
 
+import sys
 from pathlib import Path
-
-import networkx as nx
-from rdflib import Dataset, URIRef
+from typing import TYPE_CHECKING
 
 from kg.vocab import KG, NIF, RDF, RDFS, SKOS
+
+if TYPE_CHECKING:
+    import networkx as nx
+    from rdflib import Dataset
 
 STYLE = {  # class → (colour, pyvis shape)
     "person": ("#e4572e", "dot"),
@@ -37,8 +40,10 @@ def _sentence(g, node) -> str:
     return ""
 
 
-def network(dataset: Dataset, cameo_names: dict[str, tuple[str, str]] | None = None) -> nx.MultiDiGraph:
+def network(dataset: "Dataset", cameo_names: dict[str, tuple[str, str]] | None = None) -> "nx.MultiDiGraph":
     """The graph of actors and events, with kind, label and hover text on every node."""
+    import networkx as nx
+
     g = dataset
     net = nx.MultiDiGraph()
     for cls, kind in KIND_OF_CLASS.items():
@@ -89,7 +94,7 @@ STABILIZE_THEN_STOP = """
 </body>"""
 
 
-def write_html(net: nx.MultiDiGraph, path: Path, heading: str = "") -> None:
+def write_html(net: "nx.MultiDiGraph", path: Path, heading: str = "") -> None:
     """An interactive page: coloured, shaped nodes; labelled edges; physics that settles and stops."""
     from pyvis.network import Network
 
@@ -111,3 +116,22 @@ def write_html(net: nx.MultiDiGraph, path: Path, heading: str = "") -> None:
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_text(html, encoding="utf-8")
     tmp.replace(path)
+
+
+def add_arguments(parser) -> None:
+    """The options of `kg viz`."""
+    parser.add_argument("graph", type=Path)
+    parser.add_argument("-o", "--output", required=True, type=Path)
+
+
+def run(args) -> int:
+    """`kg viz GRAPH -o PAGE.html`."""
+    from kg.ingest import InputError
+    from kg.query import load_graph
+
+    if not args.output.parent.exists():
+        raise InputError(f"{args.output.parent}: no such folder for the output")
+    net = network(load_graph(args.graph), cameo_names())
+    write_html(net, args.output, heading=args.graph.name)
+    print(f"{args.output}: {net.number_of_nodes()} nodes, {net.number_of_edges()} edges", file=sys.stderr)
+    return 0
