@@ -29,7 +29,7 @@ KIND_OF_LABEL = {"PERS": PERSON, "PER": PERSON, "PERSON": PERSON, "ORG": ORGANIZ
                  "LOC": LOCATION, "GPE": LOCATION}
 QUOTES = {'"', "«", "»", "“", "”", "'"}
 MAX_NAME_TOKENS = 6
-MAX_ORG_TAIL = 4
+MAX_ORG_TAIL = 4  # defining words after a head noun
 COMMON_SURNAME_ZIPF = 5.0  # an ال-word more frequent than this is not a surname (الوطني)
 RARE_WORD_ZIPF = 4.0  # a name may begin with a word rarer than this, or with a given name
 
@@ -152,7 +152,7 @@ class EntityFinder:
     def __call__(self, doc: Doc) -> Doc:
         norms = [t.norm_ for t in doc]
         found = list(self._gazetteer(norms))
-        found += self._organizations(doc, norms)
+        found += self._headed_names(doc, norms)
         found += self._honorific_persons(doc, norms)
         found += self._statistical(doc)
         doc.ents = self._resolve_overlaps(doc, found)
@@ -164,47 +164,92 @@ class EntityFinder:
             yield _Candidate(m.start, m.end, LABELS[place.kind], 3, 0.9, m.peel, place.name, place.ident,
                              place.country)
 
-    def _organizations(self, doc: Doc, norms: list[str]) -> list[_Candidate]:
-        """Head noun + defining words: وزارة الداخلية, لجنة الأمن الوطنية, وكالة "سبوتنيك"."""
+    def _headed_names(self, doc: Doc, norms: list[str]) -> list[_Candidate]:
+        """Names that begin with a head noun: organizations (وزارة الداخلية, لجنة الأمن الوطنية,
+        وكالة "سبوتنيك") and places (منطقة زامبيل, مطار القاهرة الدولي, جمهورية مصر العربية)."""
         found = []
         for i, norm in enumerate(norms):
-            reading = next(((peel, stem) for peel, stem in proclitic_readings(norm, self.data)
-                            if strip_article(stem) in self.data.org_heads), None)
-            if reading is None:
-                continue
-            peel, stem = reading
-            definite = stem.startswith("ال")
-            j = i + 1
-            if j < len(doc) and doc[j].text in QUOTES:  # وكالة "سبوتنيك": the quoted name
-                k = j + 1
-                while k < len(doc) and k - j <= 5 and doc[k].text not in QUOTES:
-                    k += 1
-                if k < len(doc) and k > j + 1 and doc[k].text in QUOTES:
-                    found.append(_Candidate(j + 1, k, "ORG", 2, 0.7))
-                continue
-            while j < len(doc) and j - i <= MAX_ORG_TAIL:
-                n = norms[j]
-                if not doc[j].is_alpha or n in self.data.former or n in self.words.stop:
+            for peel, stem in proclitic_readings(norm, self.data):
+                head = strip_article(stem)
+                if head in self.data.org_heads:
+                    found += self._headed(doc, norms, i, peel, stem, "ORG", "named")
                     break
-                if n.startswith("ال") and n not in self.data.relative_days and n not in self.data.weekdays:
-                    j += 1
-                    continue
-                # a construct chain goes on to a definite word: هيئة مكافحة الفساد
-                if j + 1 < len(doc) and norms[j + 1].startswith("ال") and not self.words.is_common(n) \
-                        and norms[j + 1] not in self.data.former and doc[j + 1].is_alpha:
-                    j += 2
-                    continue
-                place = self.words.gazetteer.names.match_at(norms, j, proclitics=False)
-                if place and not definite and j == i + 1:
-                    j = place.end
-                break
-            if j == i + 1:
-                continue
-            name = " ".join(norms[i:j])
-            if strip_article(name) in {strip_article(g) for g in self.data.generic_orgs}:
-                continue
-            found.append(_Candidate(i, j, "ORG", 1, 0.5 if definite else 0.6, peel))
+                if head in self.data.place_heads:
+                    found += self._headed(doc, norms, i, peel, stem, "LOC", self.data.place_heads[head])
+                    break
         return found
+
+    def _headed(self, doc: Doc, norms: list[str], i: int, peel: int, stem: str, label: str, kind: str):
+        definite = stem.startswith("ال")
+        j = i + 1
+        if label == "ORG" and j < len(doc) and doc[j].text in QUOTES:  # وكالة "سبوتنيك": the quoted name
+            k = j + 1
+            while k < len(doc) and k - j <= 5 and doc[k].text not in QUOTES:
+                k += 1
+            if k < len(doc) and k > j + 1 and doc[k].text in QUOTES:
+                return [_Candidate(j + 1, k, "ORG", 2, 0.7)]
+            return []
+        place = None if definite else self.words.gazetteer.names.match_at(norms, j, proclitics=False) \
+            if j < len(doc) else None
+        if kind == "state":  # جمهورية مصر العربية: the country itself
+            if place is None or place.value.country is None or place.peel:
+                return []
+            end = self._definite_tail(doc, norms, place.end)
+            c = place.value
+            return [_Candidate(i, end, "LOC", 4, 0.9, peel, c.name, c.ident, c.country)]
+        if kind == "town":  # مدينة داماتورو: the rare word after the head is the town's name
+            if definite or place is not None or j >= len(doc) or not self._rare_name(doc[j]):
+                return []
+            end = j + 1 if j + 1 >= len(doc) or not self._rare_name(doc[j + 1]) else j + 2
+            return [_Candidate(j, end, "LOC", 1, 0.6, 0)]
+        if place is not None and not place.peel:
+            j = place.end
+        elif not definite and j < len(doc) and label == "LOC" and self._rare_name(doc[j]):
+            j += 1  # منطقة زامبيل
+        tail_start = j
+        j = self._definite_tail(doc, norms, j, chains=True)
+        if j == i + 1:
+            return []
+        tail = norms[i + 1:j]
+        if definite and not (len(tail) >= 2 or tail[0] in self.data.institutional or
+                             self.words.gazetteer.demonyms.get(tail[0]) is not None):
+            return []  # الجماعة المتشددة: a description, not a name
+        if strip_article(" ".join(norms[i:j])) in {strip_article(g) for g in self.data.generic_orgs}:
+            return []
+        confidence = 0.5 if definite else 0.6 + 0.1 * (tail_start > i + 1)
+        return [_Candidate(i, j, label, 1, confidence, peel)]
+
+    def _definite_tail(self, doc: Doc, norms: list[str], j: int, chains: bool = False) -> int:
+        """End of the defining words after a head noun: definite words (الداخلية الإسرائيلية) and,
+        with chains, construct chains that reach one (مكافحة الفساد). Stops at honorifics,
+        titles, former, dates and function words."""
+        start = j
+        while j < len(doc) and j - start < MAX_ORG_TAIL:
+            n = norms[j]
+            if not doc[j].is_alpha or self._ends_name(n):
+                break
+            if n.startswith("ال"):
+                j += 1
+                continue
+            if chains and j + 1 < len(doc) and norms[j + 1].startswith("ال") and doc[j + 1].is_alpha \
+                    and not self.words.is_common(n) and not self.words.glued_word(n) \
+                    and not self._ends_name(norms[j + 1]):
+                j += 2
+                continue
+            break
+        return j
+
+    def _ends_name(self, norm: str) -> bool:
+        data = self.data
+        return (norm in data.former or norm in self.words.stop or norm in data.relative_days
+                or norm in data.weekdays or norm in data.honorifics or strip_article(norm) in data.titles
+                or norm in data.titles)
+
+    def _rare_name(self, token: Token) -> bool:
+        """A word that can only be a name: not a known word of the language (زامبيل, داماتورو)."""
+        norm = token.norm_
+        return token.is_alpha and not norm.startswith("ال") and not self.words.is_common(norm) \
+            and not self.words.glued_word(norm) and self.words.zipf(norm) < 3.0
 
     def _honorific_persons(self, doc: Doc, norms: list[str]) -> list[_Candidate]:
         found = []

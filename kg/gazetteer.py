@@ -22,11 +22,12 @@ from kg.normalize import normalize_text, strip_article
 # Territory codes of CLDR that are not countries.
 _NOT_COUNTRIES = {"EU", "EZ", "UN", "QO", "XA", "XB", "ZZ"}
 # GeoNames alternate names that are Arabic, not Persian or Urdu (no پ چ ژ گ ک ی ۀ ە ...).
-_ARABIC_ONLY = re.compile(r"^[\u0621-\u064A\u0671 \-]+$")
+_ARABIC_ONLY = re.compile(r"^[\u0621-\u0625\u0627-\u064A\u0671][\u0621-\u064A\u0671 \-]*$")  # not ئ-initial (Kurdish)
 MIN_CITY_POPULATION = 50_000
-# A one-word city name that is also a common word (جدة, صور) is kept only for big cities.
+# A one-word city name that is also a common word (صور, قوله) is left out; the capitals and
+# big cities whose names are common words are in the language's own places table.
 COMMON_WORD_ZIPF = 4.0
-BIG_CITY_POPULATION = 1_000_000
+ARTICLE_FORM_ZIPF = 3.0  # the same, for the ال-form kg adds to a GeoNames name (ميدان → الميدان)
 
 
 @dataclass(frozen=True)
@@ -156,9 +157,10 @@ def build_gazetteer(lang: str = "ar") -> Gazetteer:
         # GeoNames often writes a city without the article that Arabic news gives it (خرطوم).
         forms = [name] if " " in name or name.startswith("ال") else [name, "ال" + name]
         for form in forms:
-            common = zipf_frequency(form, lang) >= COMMON_WORD_ZIPF or normalize_text(form) in data.given_names
-            if normalize_text(form) in data.not_places or (" " not in form and population < BIG_CITY_POPULATION
-                                                           and common):
+            norm = normalize_text(form)
+            zipf = max(zipf_frequency(form, lang), zipf_frequency(norm, lang))
+            limit = COMMON_WORD_ZIPF if form == name else ARTICLE_FORM_ZIPF
+            if norm in data.not_places or norm in data.given_names or (" " not in form and zipf >= limit):
                 continue
             if form not in names:
                 names.add(form, place)

@@ -68,6 +68,9 @@ class LanguageData:
     given_names: set[str] = field(default_factory=set)
     not_places: set[str] = field(default_factory=set)  # common words GeoNames lists as towns
     multipliers: dict[str, int] = field(default_factory=dict)  # آلاف -> 1000
+    institutional: set[str] = field(default_factory=set)  # الملكي: makes "ال + head" a name
+    ordinals: set[str] = field(default_factory=set)
+    place_heads: dict[str, str] = field(default_factory=dict)  # normalized head -> named | town | state
 
 
 def _forms(cell: str) -> list[str]:
@@ -102,7 +105,9 @@ def load(lang: str) -> LanguageData:
             data.multipliers[normalize_text(form)] = int(value[0])
             continue
         {"former": data.former, "particle": data.name_particles, "stop": data.stop_words,
-         "ambiguous": data.ambiguous, "not_place": data.not_places}[kind].add(normalize_text(form))
+         "ambiguous": data.ambiguous, "not_place": data.not_places, "institutional": data.institutional,
+         "ordinal": data.ordinals}[kind].add(normalize_text(form))
+    data.place_heads = {normalize_text(form): kind for form, _english, kind in read_table(lang, "place_heads.tsv")}
     for kind, cameo, forms, english in read_table(lang, "triggers.tsv"):
         trigger = Trigger(cameo, kind, english)
         for form in _forms(forms):
