@@ -187,7 +187,7 @@ def select(net: "nx.MultiDiGraph", *, focus: str | None = None, depth: int = 2, 
         for centre in centres:
             around |= set(nx.ego_graph(view.to_undirected(as_view=True), centre, radius=depth))
         keep &= around
-        names = ", ".join(view.nodes[c]["label"].split("\n")[0] for c in centres[:3])
+        names = ", ".join(f"\u2068{view.nodes[c]['label'].split(chr(10))[0]}\u2069" for c in centres[:3])
         notes.append(f"around {names}{' …' if len(centres) > 3 else ''} (depth {depth})")
         view = net.subgraph(keep)
     if top:
@@ -202,7 +202,9 @@ def select(net: "nx.MultiDiGraph", *, focus: str | None = None, depth: int = 2, 
         view = net.subgraph(_cap(view, limit))
         notes.insert(0, f"showing {len(view):,} of {total:,} nodes: the most connected entities and the events "
                         "between them; use --focus, --top, --type or --from/--to to choose others")
-    return view.copy(), notes
+    view = view.copy()
+    view.graph["focus"] = [c for c in (centres if focus else []) if c in view]
+    return view, notes
 
 
 # ---------------------------------------------------------------- GraphML and GEXF
@@ -272,5 +274,5 @@ def run(args) -> int:
     write_page(view, args.output, heading=args.graph.name, notes=notes, total=net.number_of_nodes())
     print(f"{args.output}: {view.number_of_nodes()} nodes, {view.number_of_edges()} edges", file=sys.stderr)
     for note in notes:
-        print(f"  {note}", file=sys.stderr)
+        print("  " + note.replace("\u2068", "").replace("\u2069", ""), file=sys.stderr)
     return 0

@@ -66,8 +66,8 @@ def _options(n_nodes: int) -> dict:
         "layout": {"randomSeed": 7, "improvedLayout": n_nodes <= 150},
         "physics": {
             "solver": "forceAtlas2Based",
-            "forceAtlas2Based": {"gravitationalConstant": -60 if big else -90, "centralGravity": 0.015,
-                                 "springLength": 60 if big else 150, "springConstant": 0.06, "avoidOverlap": 0.8},
+            "forceAtlas2Based": {"gravitationalConstant": -60 if big else -150, "centralGravity": 0.015,
+                                 "springLength": 60 if big else 220, "springConstant": 0.06, "avoidOverlap": 0.8},
             "stabilization": {"enabled": True, "iterations": 250 if big else 400, "updateInterval": 50, "fit": True},
             "minVelocity": 1.0,
         },
@@ -143,7 +143,11 @@ var container = document.getElementById("network");
 var network = new vis.Network(container, {nodes: new vis.DataSet(data.nodes), edges: new vis.DataSet(data.edges)},
                               options);
 function drawn() { document.body.setAttribute("data-drawn", "yes"); }
-network.once("stabilizationIterationsDone", function () { network.setOptions({physics: false}); drawn(); });
+network.once("stabilizationIterationsDone", function () {
+  network.setOptions({physics: false});
+  if (data.focus.length) network.selectNodes(data.focus);
+  drawn();
+});
 if (data.nodes.length === 0) {
   container.innerHTML = '<p id="empty">لا شيء للرسم · nothing to draw</p>';
   drawn();
@@ -179,7 +183,7 @@ def render(net: "nx.MultiDiGraph", heading: str = "", notes=(), total: int | Non
         title=html.escape(heading or "kg"), heading=html.escape(heading), counts=html.escape(counts),
         notes="".join(f'<p class="notes">{html.escape(n)}</p>' for n in notes), legend=legend, font=FONT,
         vis_css=vis_css, vis_js=vis_js.replace("</script", "<\\/script"),
-        data=_json({"nodes": nodes, "edges": edges}), options=_json(_options(len(nodes))))
+        data=_json({"nodes": nodes, "edges": edges, "focus": net.graph.get("focus", [])}), options=_json(_options(len(nodes))))
 
 
 def write_page(net: "nx.MultiDiGraph", path: Path, heading: str = "", notes=(), total: int | None = None) -> None:
