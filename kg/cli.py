@@ -1,4 +1,4 @@
-"""The `kg` command: build, query, viz, validate, train.
+"""The `kg` command: build, query, stats, export, serve, viz, validate, train.
 
 Bad input gets one clear line on stderr and a non-zero exit, never a traceback; outputs
 are written to a temporary file and renamed, so a failed run leaves older output intact.
@@ -26,24 +26,53 @@ def _atomic_write(path: Path, data: bytes) -> None:
         raise InputError(f"{path}: cannot write ({exc.strerror})") from None
 
 
+def _fields(args):
+    from kg.ingest import FieldMap
+
+    return FieldMap(text=args.text_field, date=args.date_field, id=args.id_field, title=args.title_field)
+
+
+def _report(summary, quiet: bool) -> None:
+    lines = summary.lines()
+    for line in (lines if not quiet else [line for line in lines if line.startswith("failed")]):
+        print(line, file=sys.stderr)
+
+
 def cmd_build(args) -> int:
-    from kg.extract import extract
-    from kg.ingest import read_article
-    from kg.nlp import load_pipeline
+    from kg.corpus import default_jobs, extract_stream
+    from kg.ingest import Rejected, read_corpus
+
+    published = parse_date(args.date) if args.date else None
+    articles = read_corpus(args.inputs, _fields(args), published, args.lang)
+    if args.store:
+        return _build_store(args, articles, args.jobs or default_jobs())
+    if args.output is None:
+        raise InputError("say where the graph goes: -o FILE or --store DIR|URL")
     from kg.rdf import FORMATS, serialize, to_dataset
 
     fmt = args.format or {".nt": "nt", ".jsonld": "jsonld", ".trig": "trig", ".nq": "nq"}.get(
         args.output.suffix.lower(), "ttl")
     if fmt not in FORMATS:
         raise InputError(f"unknown format {fmt!r} (choose from ttl, nt, jsonld, trig, nq)")
-    published = parse_date(args.date) if args.date else None
     if not args.output.parent.exists():
         raise InputError(f"{args.output.parent}: no such folder for the output")
-    articles = [read_article(Path(f), published) for f in args.files]
-    nlp = load_pipeline(articles[0].lang)
-    extractions = [extract(a.text, a.published, lang=a.lang, doc_id=a.doc_id, title=a.title, source=a.source,
-                           nlp=nlp) for a in articles]
+    failures, extractions = [], []
+
+    def readable():
+        for a in articles:
+            if isinstance(a, Rejected):
+                failures.append(a)
+            else:
+                yield a
+
+    for result in extract_stream(readable(), args.jobs or 1):
+        (failures if isinstance(result, Rejected) else extractions).append(result)
+    if not extractions:
+        first = failures[0] if failures else None
+        raise InputError(f"{first.where}: {first.reason}" if first else "no articles in the input")
     _atomic_write(args.output, serialize(to_dataset(extractions), fmt))
+    for r in failures:
+        print(f"kg build: {r.where}: {r.reason} (skipped)", file=sys.stderr)
     if not args.quiet:
         for x in extractions:
             print(f"{x.doc_id}: {len(x.entities)} entities, {len(x.roles)} roles, {len(x.events)} events",
@@ -51,15 +80,107 @@ def cmd_build(args) -> int:
     return 0
 
 
+def _build_store(args, articles, jobs: int) -> int:
+    from kg.corpus import build_corpus
+    from kg.store import open_store
+
+    if args.output is not None:
+        raise InputError("give either -o FILE or --store, not both (kg export writes a store to a file)")
+    store = open_store(args.store)
+    try:
+        summary = build_corpus(articles, store, jobs=jobs, index_path=args.index, progress=not args.quiet)
+    finally:
+        store.close()
+    _report(summary, args.quiet)
+    if summary.articles == 0 and summary.failures:
+        return EXIT_USAGE
+    return 0
+
+
+def _open_for_reading(spec: str):
+    from kg.store import open_store, store_kind
+
+    if store_kind(spec) == "oxigraph" and not Path(spec).exists():
+        raise InputError(f"{spec}: no such file or store")
+    return open_store(spec, read_only=True)
+
+
 def cmd_query(args) -> int:
     from kg.query import format_result, load_graph, run_query
+    from kg.store import store_kind
 
-    dataset = load_graph(args.graph)
     try:
         sparql = args.query.read_text(encoding="utf-8")
     except OSError:
         raise InputError(f"{args.query}: no such query file") from None
-    sys.stdout.write(format_result(run_query(dataset, sparql), args.format, dataset))
+    if store_kind(args.graph) == "file":
+        dataset = load_graph(Path(args.graph))
+        sys.stdout.write(format_result(run_query(dataset, sparql), args.format, dataset))
+        return 0
+    store = _open_for_reading(args.graph)
+    dataset = store.dataset()
+    try:
+        try:
+            result = dataset.query(sparql)
+            text = format_result(result, args.format, dataset)
+        except InputError:
+            raise
+        except Exception as exc:  # the store's parse and evaluation errors
+            raise InputError(f"bad SPARQL query: {str(exc).splitlines()[0][:200]}") from None
+        sys.stdout.write(text)
+    finally:
+        store.close()
+    return 0
+
+
+def cmd_stats(args) -> int:
+    from kg.export import stats
+
+    store = _open_for_reading(args.graph)
+    try:
+        counts = stats(store)
+    finally:
+        store.close()
+    width = max(map(len, counts))
+    for name, n in counts.items():
+        print(f"{name.ljust(width)}  {n:>12,}")
+    return 0
+
+
+def cmd_export(args) -> int:
+    from kg.export import EXPORT_FORMATS, export
+
+    fmt = args.format or args.output.suffix.lower().lstrip(".")
+    if fmt not in EXPORT_FORMATS:
+        raise InputError(f"unknown export format {fmt!r} (choose from {', '.join(EXPORT_FORMATS)})")
+    store = _open_for_reading(args.graph)
+    try:
+        export(store, fmt, args.output)
+    finally:
+        store.close()
+    if not args.quiet:
+        print(f"{args.output}: written ({fmt})", file=sys.stderr)
+    return 0
+
+
+def cmd_serve(args) -> int:
+    from kg.serve import make_server
+    from kg.store import store_kind
+
+    if store_kind(args.graph) == "sparql":
+        raise InputError(f"{args.graph}: already a SPARQL endpoint")
+    store = _open_for_reading(args.graph)
+    try:
+        server = make_server(store.store, args.host, args.port, args.timeout, quiet=args.quiet)
+    except OSError as exc:
+        raise InputError(f"cannot listen on {args.host}:{args.port} ({exc.strerror})") from None
+    print(f"kg serve: http://{args.host}:{server.server_address[1]}/sparql (read-only; Ctrl-C stops)",
+          file=sys.stderr)
+    try:
+        server.serve_forever()
+    finally:
+        server.server_close()
+        store.close()
     return 0
 
 
@@ -86,19 +207,47 @@ def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="kg", description="An event knowledge graph from the news.")
     sub = p.add_subparsers(dest="command", required=True)
 
-    b = sub.add_parser("build", help="articles → RDF graph")
-    b.add_argument("files", nargs="+", metavar="FILE", help="article text files (UTF-8 or another encoding)")
-    b.add_argument("-o", "--output", required=True, type=Path, help="the graph file to write")
-    b.add_argument("--date", help="publication date YYYY-MM-DD (else from FILE.json beside the text)")
+    b = sub.add_parser("build", help="articles → RDF graph (a file, or a store for a corpus)")
+    b.add_argument("inputs", nargs="+", metavar="INPUT",
+                   help="text, HTML, JSON, JSON Lines or zip files, folders, glob patterns, or - for stdin")
+    b.add_argument("-o", "--output", type=Path, help="the graph file to write")
+    b.add_argument("--store", help="a store to build into: a folder (Oxigraph) or a SPARQL endpoint URL")
+    b.add_argument("--index", type=Path, help="the corpus index (default: inside the store folder)")
+    b.add_argument("--date", help="publication date YYYY-MM-DD (else from the record or FILE.json beside the text)")
     b.add_argument("--format", help="ttl, nt, jsonld, trig or nq (default: from the output's extension)")
+    b.add_argument("-j", "--jobs", type=int, help="worker processes (default: one per core)")
+    b.add_argument("--lang", default="ar", help="the articles' language (default: ar)")
+    b.add_argument("--text-field", help="JSON field of the text (default: text, content, body)")
+    b.add_argument("--date-field", help="JSON field of the date (default: published, date, date_extracted)")
+    b.add_argument("--id-field", help="JSON field of the identifier (default: id, url)")
+    b.add_argument("--title-field", help="JSON field of the title (default: title, headline)")
     b.add_argument("-q", "--quiet", action="store_true")
     b.set_defaults(func=cmd_build)
 
-    q = sub.add_parser("query", help="run a SPARQL query on a graph")
-    q.add_argument("graph", type=Path)
+    q = sub.add_parser("query", help="run a SPARQL query on a graph file, a store or an endpoint")
+    q.add_argument("graph", help="a graph file, an Oxigraph store folder or a SPARQL endpoint URL")
     q.add_argument("query", type=Path, help="a .rq file")
     q.add_argument("--format", choices=("table", "csv", "json"), default="table")
     q.set_defaults(func=cmd_query)
+
+    s = sub.add_parser("stats", help="what a graph or store holds")
+    s.add_argument("graph", help="a graph file, an Oxigraph store folder or a SPARQL endpoint URL")
+    s.set_defaults(func=cmd_stats)
+
+    e = sub.add_parser("export", help="a graph or store → ttl, nq, trig, jsonld, csv (events), graphml, gexf")
+    e.add_argument("graph", help="a graph file, an Oxigraph store folder or a SPARQL endpoint URL")
+    e.add_argument("-o", "--output", type=Path, required=True)
+    e.add_argument("--format", help="ttl, nq, trig, jsonld, nt, csv, graphml or gexf (default: the extension)")
+    e.add_argument("-q", "--quiet", action="store_true")
+    e.set_defaults(func=cmd_export)
+
+    r = sub.add_parser("serve", help="a read-only SPARQL endpoint over a store or graph file")
+    r.add_argument("graph", help="an Oxigraph store folder or a graph file")
+    r.add_argument("--host", default="127.0.0.1")
+    r.add_argument("--port", type=int, default=7878)
+    r.add_argument("--timeout", type=float, default=30.0, help="seconds a query may run (default 30)")
+    r.add_argument("-q", "--quiet", action="store_true", help="no request log")
+    r.set_defaults(func=cmd_serve)
 
     from kg import viz
 

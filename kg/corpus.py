@@ -1,0 +1,283 @@
+"""corpus: many articles → one graph in a store, in parallel, streaming, resumable.
+
+Two passes. Extraction: articles stream from kg/ingest.py to worker processes (each loads
+the spaCy pipeline once) in small chunks with a bounded number in flight, so memory stays
+flat; each Extraction is kept, compressed, in the corpus index (SQLite, beside an Oxigraph
+store) with the hash of the article it came from, its entity keys and its events. An
+article whose hash is already there is not extracted again, so an interrupted build
+resumes and building the same corpus twice changes nothing. Writing: the corpus-level
+alias table and corroborated events (kg/resolve_corpus.py) are computed from the whole
+index; every article whose graph would differ from what the store holds is written again
+as N-Quads (kg/nquads.py) into its named graph, replacing the old one.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+import sqlite3
+import sys
+import time
+import zlib
+from collections import defaultdict, deque
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from multiprocessing import get_context
+from pathlib import Path
+from typing import Iterable
+
+from kg.ingest import Article, Rejected
+from kg.model import Extraction
+from kg.nquads import extraction_quads
+from kg.rdf import article_iri
+from kg.resolve_corpus import alias_table, canonical, corroborated_events
+
+CHUNK = 8  # articles a worker takes at once
+IN_FLIGHT = 4  # chunks waiting per worker
+WRITE_BATCH = 200_000  # N-Quads lines a store takes at once
+INDEX_VERSION = "1"  # bump when what an Extraction holds or how it is written changes
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS articles (doc_id TEXT PRIMARY KEY, hash TEXT NOT NULL, written TEXT,
+                                     extraction BLOB NOT NULL, words INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS entities (doc_id TEXT NOT NULL, key TEXT NOT NULL, kind TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS entities_doc ON entities (doc_id);
+CREATE TABLE IF NOT EXISTS events (doc_id TEXT NOT NULL, n INTEGER NOT NULL, cameo TEXT NOT NULL, date TEXT,
+                                   agents TEXT NOT NULL, patients TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS events_doc ON events (doc_id);
+"""
+
+
+@dataclass
+class Summary:
+    """What a build did, for the closing lines."""
+
+    extracted: int = 0
+    unchanged: int = 0
+    written: int = 0
+    words: int = 0
+    failures: list[Rejected] = field(default_factory=list)
+    articles: int = 0  # in the whole corpus
+    triples: int = 0
+    entities: int = 0
+    events: int = 0
+    aliases: int = 0
+    corroborated: int = 0
+    seconds: float = 0.0
+
+    def lines(self) -> list[str]:
+        rate = self.extracted / self.seconds if self.seconds else 0.0
+        out = [f"{self.extracted} articles extracted ({rate:.1f}/s), {self.unchanged} unchanged, "
+               f"{self.written} graphs written, {len(self.failures)} failed",
+               f"corpus: {self.articles} articles, {self.triples} triples, {self.entities} entities, "
+               f"{self.events} events ({self.corroborated} told by several articles), {self.aliases} names joined"]
+        out += [f"failed: {r.where}: {r.reason}" for r in self.failures[:20]]
+        if len(self.failures) > 20:
+            out.append(f"... and {len(self.failures) - 20} more failures")
+        return out
+
+
+def content_hash(a: Article) -> str:
+    """What an article's graph depends on: its text and metadata, and the index version."""
+    meta = [INDEX_VERSION, a.doc_id, a.text, a.published.isoformat() if a.published else None, a.title, a.source,
+            a.lang]
+    return hashlib.sha1(json.dumps(meta, ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
+class CorpusIndex:
+    """The corpus index: every article's hash and Extraction, its entity keys and events."""
+
+    def __init__(self, path: Path | str | None):
+        self.db = sqlite3.connect(str(path) if path else ":memory:")
+        self.db.executescript(SCHEMA)
+
+    def hash_of(self, doc_id: str) -> str | None:
+        row = self.db.execute("SELECT hash FROM articles WHERE doc_id = ?", (doc_id,)).fetchone()
+        return row[0] if row else None
+
+    def put(self, x: Extraction, digest: str) -> None:
+        blob = zlib.compress(pickle.dumps(x, protocol=pickle.HIGHEST_PROTOCOL), 1)
+        db = self.db
+        db.execute("DELETE FROM entities WHERE doc_id = ?", (x.doc_id,))
+        db.execute("DELETE FROM events WHERE doc_id = ?", (x.doc_id,))
+        db.execute("INSERT OR REPLACE INTO articles (doc_id, hash, written, extraction, words) VALUES (?, ?, NULL, ?, ?)",
+                   (x.doc_id, digest, blob, len(x.text.split())))
+        db.executemany("INSERT INTO entities VALUES (?, ?, ?)", [(x.doc_id, e.key, e.kind) for e in x.entities])
+        db.executemany("INSERT INTO events VALUES (?, ?, ?, ?, ?, ?)",
+                       [(x.doc_id, n, ev.cameo, ev.date.isoformat() if ev.date else None, json.dumps(ev.agents),
+                         json.dumps(ev.patients)) for n, ev in enumerate(x.events)])
+
+    def extraction(self, doc_id: str) -> Extraction:
+        (blob,) = self.db.execute("SELECT extraction FROM articles WHERE doc_id = ?", (doc_id,)).fetchone()
+        return pickle.loads(zlib.decompress(blob))
+
+    def commit(self) -> None:
+        self.db.commit()
+
+    def close(self) -> None:
+        self.db.commit()
+        self.db.close()
+
+
+# --- extraction in worker processes --------------------------------------------------------------------------
+
+def _load_worker() -> None:
+    from kg.nlp import load_pipeline
+
+    load_pipeline("ar")
+
+
+def extract_chunk(articles: list[Article]) -> list[Extraction | Rejected]:
+    """Extractions of a few articles (in a worker process; the pipeline is loaded once per process)."""
+    from kg.extract import extract
+    from kg.nlp import load_pipeline
+
+    out: list[Extraction | Rejected] = []
+    for a in articles:
+        try:
+            out.append(extract(a.text, a.published, lang=a.lang, doc_id=a.doc_id, title=a.title, source=a.source,
+                               nlp=load_pipeline(a.lang)))
+        except Exception as exc:  # one bad article must not stop a corpus
+            out.append(Rejected(a.source or a.doc_id, f"extraction failed: {type(exc).__name__}: {exc}"[:300]))
+    return out
+
+
+def _chunks(items: Iterable, size: int):
+    chunk = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def extract_stream(articles: Iterable[Article], jobs: int) -> Iterable[Extraction | Rejected]:
+    """Extractions in input order; at most jobs × IN_FLIGHT chunks are read ahead."""
+    if jobs <= 1:
+        for chunk in _chunks(articles, CHUNK):
+            yield from extract_chunk(chunk)
+        return
+    with ProcessPoolExecutor(jobs, mp_context=get_context("forkserver"), initializer=_load_worker) as pool:
+        pending: deque = deque()
+        for chunk in _chunks(articles, CHUNK):
+            pending.append(pool.submit(extract_chunk, chunk))
+            if len(pending) >= jobs * IN_FLIGHT:
+                yield from pending.popleft().result()
+        while pending:
+            yield from pending.popleft().result()
+
+
+def build_corpus(articles: Iterable[Article | Rejected], store, *, jobs: int = 1, index_path=None,
+                 progress: bool = False) -> Summary:
+    """Extract what is new or changed in `articles`, then bring the store up to date."""
+    started = time.perf_counter()
+    summary = Summary()
+    index = CorpusIndex(index_path or store.index_path)
+    bar = _progress_bar(progress)
+
+    def todo():
+        for a in articles:
+            if isinstance(a, Rejected):
+                summary.failures.append(a)
+                continue
+            digest = content_hash(a)
+            if index.hash_of(a.doc_id) == digest:
+                summary.unchanged += 1
+                bar.update(1)
+                continue
+            digests[a.doc_id] = digest
+            yield a
+
+    digests: dict[str, str] = {}
+    try:
+        for n, result in enumerate(extract_stream(todo(), jobs), 1):
+            bar.update(1)
+            if isinstance(result, Rejected):
+                summary.failures.append(result)
+                continue
+            index.put(result, digests.pop(result.doc_id))
+            summary.extracted += 1
+            summary.words += len(result.text.split())
+            if n % 256 == 0:
+                index.commit()
+        index.commit()
+    finally:
+        bar.close()
+    summary.seconds = time.perf_counter() - started
+    write_graphs(index, store, summary)
+    index.close()
+    return summary
+
+
+def write_graphs(index: CorpusIndex, store, summary: Summary) -> None:
+    """Write every article whose graph differs from what the store holds (new, changed, or
+    touched by a new alias or a newly corroborated event)."""
+    db = index.db
+    alias = alias_table(db.execute("SELECT DISTINCT key, kind FROM entities"))
+    events = ((d, n, c, date, json.loads(a), json.loads(p)) for d, n, c, date, a, p in db.execute(
+        "SELECT doc_id, n, cameo, date, agents, patients FROM events ORDER BY doc_id, n"))
+    merged = corroborated_events(events, alias)
+    merged_by_doc: dict[str, dict[int, str]] = defaultdict(dict)
+    for (doc_id, n), iri in merged.items():
+        merged_by_doc[doc_id][n] = iri
+
+    keys_by_doc = dict(db.execute("SELECT doc_id, group_concat(key, char(31)) FROM entities GROUP BY doc_id"))
+    stale = []
+    for doc_id, digest, written in db.execute("SELECT doc_id, hash, written FROM articles ORDER BY doc_id"):
+        keys = sorted(set((keys_by_doc.get(doc_id) or "").split("\x1f")) - {""})
+        fingerprint = hashlib.sha1(json.dumps(
+            [digest, [(k, canonical(k, alias)) for k in keys if k in alias],
+             sorted(merged_by_doc.get(doc_id, {}).items())], ensure_ascii=False).encode("utf-8")).hexdigest()
+        if fingerprint != written:
+            stale.append((doc_id, fingerprint))
+
+    graphs, lines, done = [], [], []
+    for doc_id, fingerprint in stale:
+        x = index.extraction(doc_id)
+        graphs.append(str(article_iri(doc_id)))
+        lines.extend(extraction_quads(x, alias, merged_by_doc.get(doc_id)))
+        done.append((fingerprint, doc_id))
+        if len(lines) >= WRITE_BATCH:
+            _flush(store, index, graphs, lines, done)
+            summary.written += len(done)
+            graphs, lines, done = [], [], []
+    if graphs:
+        _flush(store, index, graphs, lines, done)
+        summary.written += len(done)
+
+    summary.articles = db.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
+    summary.triples = store.count()
+    summary.entities = len({canonical(k, alias) for (k,) in db.execute("SELECT DISTINCT key FROM entities")})
+    all_events = db.execute("SELECT COUNT(*) FROM events").fetchone()[0]
+    summary.corroborated = len(set(merged.values()))
+    summary.events = all_events - len(merged) + summary.corroborated
+    summary.aliases = len(alias)
+
+
+def _flush(store, index: CorpusIndex, graphs, lines, done) -> None:
+    store.replace_graphs(graphs, lines)
+    index.db.executemany("UPDATE articles SET written = ? WHERE doc_id = ?", done)
+    index.commit()
+
+
+class _NoBar:
+    def update(self, n=1):
+        pass
+
+    def close(self):
+        pass
+
+
+def _progress_bar(wanted: bool):
+    if not wanted or not sys.stderr.isatty():
+        return _NoBar()
+    from tqdm import tqdm
+
+    return tqdm(unit=" articles", file=sys.stderr, smoothing=0.1, dynamic_ncols=True)
+
+
+def default_jobs() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)

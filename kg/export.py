@@ -1,0 +1,152 @@
+"""export: a store or graph file → Turtle, N-Quads, TriG, JSON-LD, a GDELT-like CSV of events,
+or a network (GraphML, GEXF, through kg/viz.py); and the counts `kg stats` prints.
+
+Files are written to a temporary name and renamed. N-Quads lines are sorted, so the same
+graph gives the same bytes.
+"""
+from __future__ import annotations
+
+import csv
+import io
+from collections import defaultdict
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from kg.ingest import InputError
+from kg.vocab import CAMEO, DCTERMS, ID, KG, NIF, PROV, SDO, SKOS, XSD
+
+PREFIXES = {"kg": str(KG._NS), "cameo": str(CAMEO), "id": str(ID), "nif": str(NIF), "prov": str(PROV),
+            "schema": str(SDO), "skos": str(SKOS), "dcterms": str(DCTERMS), "xsd": str(XSD)}
+RDF_EXPORTS = {"ttl": ox.RdfFormat.TURTLE, "nq": ox.RdfFormat.N_QUADS, "trig": ox.RdfFormat.TRIG,
+               "jsonld": ox.RdfFormat.JSON_LD, "nt": ox.RdfFormat.N_TRIPLES}
+NETWORK_EXPORTS = ("graphml", "gexf")
+EXPORT_FORMATS = (*RDF_EXPORTS, "csv", *NETWORK_EXPORTS)
+EVENT_COLUMNS = ["GLOBALEVENTID", "SQLDATE", "EventCode", "EventRootCode", "Actor1Code", "Actor1Name",
+                 "Actor1CountryCode", "Actor2Code", "Actor2Name", "Actor2CountryCode", "ActionGeo_FullName",
+                 "ActionGeo_CountryCode", "NumMentions", "NumArticles", "SOURCEURL"]
+_PRE = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
+
+
+def oxigraph_of(store) -> ox.Store:
+    """The pyoxigraph Store behind a kg store (a remote one is copied into memory)."""
+    if hasattr(store, "store"):
+        return store.store
+    from kg.store import MemoryStore
+
+    copy = MemoryStore()
+    copy.store.bulk_load(store.dump_nquads(), ox.RdfFormat.N_QUADS)
+    copy.materialize_union()
+    return copy.store
+
+
+def _named_quads(store: ox.Store):
+    return (q for q in store if not isinstance(q.graph_name, ox.DefaultGraph))
+
+
+def rdf_bytes(store: ox.Store, fmt: str) -> bytes:
+    """Turtle and N-Triples hold the union of the articles' graphs; N-Quads, TriG and JSON-LD
+    one named graph per article."""
+    if fmt == "nq":
+        text = ox.serialize(_named_quads(store), format=ox.RdfFormat.N_QUADS)
+        lines = sorted(set(text.decode("utf-8").splitlines()))
+        return "".join(line + "\n" for line in lines if line.strip()).encode("utf-8")
+    if fmt in ("ttl", "nt"):  # the union of the named graphs
+        triples = store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
+        if fmt == "nt":
+            text = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
+            return "".join(sorted(set(line + "\n" for line in text.splitlines() if line.strip()))).encode("utf-8")
+        return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+    return ox.serialize(_named_quads(store), format=RDF_EXPORTS[fmt],
+                        **({"prefixes": PREFIXES} if fmt == "trig" else {}))
+
+
+def _select(store: ox.Store, sparql: str):
+    result = store.query(_PRE + sparql)
+    names = [v.value for v in result.variables]
+    for row in result:
+        yield {n: (None if t is None else t.value) for n, t in zip(names, row)}
+
+
+def events_csv(store: ox.Store) -> str:
+    """One row per event, as GDELT's event table has them: day, CAMEO code, first agent and
+    first patient (name, IRI, country), place, how many mentions and articles, a source URL."""
+    events = {}
+    for r in _select(store, "SELECT ?e ?code ?date WHERE { ?e a kg:Event ; kg:eventType ?code . "
+                            "OPTIONAL { ?e kg:date ?date } }"):
+        code = r["code"].rsplit("/", 1)[-1]
+        current = events.setdefault(r["e"], {"codes": set(), "date": r["date"]})
+        current["codes"].add(code)
+    roles = defaultdict(lambda: defaultdict(set))
+    for r in _select(store, "SELECT ?e ?role ?x WHERE { ?e a kg:Event ; ?role ?x . "
+                            "FILTER(?role IN (kg:agent, kg:patient, kg:place)) }"):
+        roles[r["e"]][r["role"].rsplit("#", 1)[-1]].add(r["x"])
+    names = {r["x"]: r["label"] for r in _select(
+        store, "SELECT ?x (MIN(?l) AS ?label) WHERE { ?x skos:prefLabel ?l . "
+               "FILTER(isIRI(?x) && STRSTARTS(STR(?x), STR(id:))) } GROUP BY ?x")}
+    countries = {r["x"]: r["cc"] for r in _select(store, "SELECT ?x ?cc WHERE { ?x kg:countryCode ?cc }")}
+    counts = {r["e"]: (int(r["m"]), int(r["a"]), r["src"]) for r in _select(
+        store, "SELECT ?e (COUNT(DISTINCT ?m) AS ?m) (COUNT(DISTINCT ?a) AS ?a) (MIN(?s) AS ?src) WHERE { "
+               "?e a kg:Event ; prov:wasDerivedFrom ?a . OPTIONAL { ?e kg:mention ?m } "
+               "OPTIONAL { ?a dcterms:source ?s } } GROUP BY ?e")}
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(EVENT_COLUMNS)
+
+    def first(iris):
+        return sorted(iris)[0] if iris else ""
+
+    for iri, e in sorted(events.items(), key=lambda kv: (kv[1]["date"] or "", kv[0])):
+        code = sorted(e["codes"])[0]
+        agent, patient, place = (first(roles[iri][k]) for k in ("agent", "patient", "place"))
+        mentions, articles, source = counts.get(iri, (0, 0, None))
+        writer.writerow([iri, (e["date"] or "").replace("-", ""), code, code[:2],
+                         agent, names.get(agent, ""), countries.get(agent, ""),
+                         patient, names.get(patient, ""), countries.get(patient, ""),
+                         names.get(place, ""), countries.get(place, ""), mentions, articles, source or ""])
+    return out.getvalue()
+
+
+def export(store, fmt: str, path: Path) -> None:
+    """Write `store` as `fmt` to `path`, atomically."""
+    if fmt not in EXPORT_FORMATS:
+        raise InputError(f"unknown export format {fmt!r} (choose from {', '.join(EXPORT_FORMATS)})")
+    path = Path(path)
+    if not path.parent.exists():
+        raise InputError(f"{path.parent}: no such folder for the output")
+    if fmt in NETWORK_EXPORTS:
+        from kg import viz
+
+        viz.export_network(store.dataset(), fmt, path)
+        return
+    inner = oxigraph_of(store)
+    data = events_csv(inner).encode("utf-8") if fmt == "csv" else rdf_bytes(inner, fmt)
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        tmp.write_bytes(data)
+        tmp.replace(path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise InputError(f"{path}: cannot write ({exc.strerror})") from None
+
+
+STATS = {
+    "articles": "SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE { ?a a kg:Article }",
+    "persons": "SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE { ?x a kg:Person }",
+    "organizations": "SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE { ?x a kg:Organization }",
+    "locations": "SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE { ?x a kg:Location }",
+    "roles": "SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE { ?x a kg:Role }",
+    "events": "SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE { ?x a kg:Event }",
+    "events told by several articles": "SELECT (COUNT(*) AS ?n) WHERE { { SELECT ?x WHERE { ?x a kg:Event ; "
+                                       "prov:wasDerivedFrom ?a } GROUP BY ?x HAVING (COUNT(DISTINCT ?a) > 1) } }",
+    "mentions": "SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE { ?x a kg:Mention }",
+}
+
+
+def stats(store) -> dict[str, int]:
+    """How many triples, named graphs, articles, entities by kind, roles and events a store holds."""
+    out = {"triples": store.count()}
+    out["named graphs"] = int(store.select("SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")[0]["n"])
+    for name, sparql in STATS.items():
+        out[name] = int(store.select(_PRE + sparql)[0]["n"])
+    return out

@@ -1,0 +1,167 @@
+"""A corpus into one graph: the fast N-Quads writer agrees with kg/rdf.py, names and events
+join across articles, and building again changes nothing."""
+import datetime as dt
+import json
+
+import pytest
+from rdflib import Dataset
+
+from conftest import EXAMPLE
+from kg.corpus import CorpusIndex, Summary, build_corpus, write_graphs
+from kg.ingest import read_corpus
+from kg.model import PERSON, Entity, Event, Extraction, Mention
+from kg.nquads import extraction_quads
+from kg.rdf import to_dataset
+from kg.resolve_corpus import alias_table, canonical
+from kg.store import open_store
+
+
+def _quads(ds):
+    return {(s, p, o, str(getattr(g, "identifier", g))) for s, p, o, g in ds.quads()}
+
+
+def test_fast_writer_gives_the_same_quads_as_the_rdf_mapping(example):
+    reference = to_dataset([example])
+    fast = Dataset()
+    fast.parse(data="".join(extraction_quads(example)), format="nquads")
+    assert _quads(fast) == _quads(reference)
+    assert len(_quads(reference)) > 500
+
+
+def test_fast_writer_escapes_text_as_rdflib_does():
+    x = Extraction("odd", 'قال "هو"\\ \nثم\r', title='عنوان "x"', source="C:\\path")
+    fast = Dataset()
+    fast.parse(data="".join(extraction_quads(x)), format="nquads")
+    assert _quads(fast) == _quads(to_dataset([x]))
+
+
+def test_a_surname_joins_the_one_full_name_that_ends_with_it():
+    keys = [("person/قاسم_جومارت_توكاييف", PERSON), ("person/توكاييف", PERSON), ("person/بوتين", PERSON),
+            ("person/فلاديمير_بوتين", PERSON), ("person/فيصل", PERSON), ("person/خالد_الفيصل", PERSON),
+            ("person/ثاني", PERSON), ("person/تميم_بن_حمد_ال_ثاني", PERSON), ("person/حمد_ال_ثاني", PERSON),
+            ("person/محمد", PERSON), ("person/محمد_مرسي", PERSON), ("organization/بوتين", "organization")]
+    alias = alias_table(keys)
+    assert alias["person/توكاييف"] == "person/قاسم_جومارت_توكاييف"
+    assert alias["person/بوتين"] == "person/فلاديمير_بوتين"
+    assert "person/فيصل" not in alias  # a given name is not the family name الفيصل
+    assert "person/ثاني" not in alias  # two persons end so: ambiguous
+    assert "person/محمد" not in alias and "organization/بوتين" not in alias
+    assert canonical("person/حمد_ال_ثاني", alias) == "person/حمد_ال_ثاني"
+
+
+def _article(doc_id, text, persons, events, day=dt.date(2022, 1, 9)):
+    x = Extraction(doc_id, text, published=day, sentences=[(0, len(text))])
+    for key, name in persons:
+        start = text.index(name)
+        x.entities.append(Entity(key, PERSON, name, {name}, [Mention(start, start + len(name), name)], 0.9))
+    for cameo, agents, patients in events:
+        x.events.append(Event(cameo, "اتصل", agents, patients, date=day, mentions=[Mention(0, 4, text[:4])]))
+    return x
+
+
+@pytest.fixture
+def corpus():
+    a = _article("a", "اتصل قاسم جومارت توكاييف بفلاديمير بوتين",
+                 [("person/قاسم_جومارت_توكاييف", "قاسم جومارت توكاييف"), ("person/فلاديمير_بوتين", "فلاديمير بوتين")],
+                 [("041", ["person/قاسم_جومارت_توكاييف"], ["person/فلاديمير_بوتين"])])
+    b = _article("b", "اتصل توكاييف ببوتين", [("person/توكاييف", "توكاييف"), ("person/بوتين", "بوتين")],
+                 [("042", ["person/توكاييف"], ["person/بوتين"])])
+    c = _article("c", "اتصل توكاييف ببوتين أمس", [("person/توكاييف", "توكاييف"), ("person/بوتين", "بوتين")],
+                 [("041", ["person/توكاييف"], ["person/بوتين"])], day=dt.date(2022, 1, 8))
+    return [a, b, c]
+
+
+def _write(extractions, store, index=None):
+    index = index or CorpusIndex(None)
+    for x in extractions:
+        index.put(x, x.doc_id + "-hash")
+    summary = Summary()
+    write_graphs(index, store, summary)
+    return index, summary
+
+
+def test_names_and_events_join_across_articles(corpus):
+    store = open_store("memory")
+    _, summary = _write(corpus, store)
+    persons = {r["p"] for r in store.select(
+        "SELECT DISTINCT ?p WHERE { ?p a <https://w3id.org/kg-news/ontology#Person> }")}
+    assert persons == {"https://w3id.org/kg-news/id/person/قاسم_جومارت_توكاييف",
+                       "https://w3id.org/kg-news/id/person/فلاديمير_بوتين"}
+    labels = {r["l"] for r in store.select("SELECT ?l WHERE { <https://w3id.org/kg-news/id/person/"
+                                           "قاسم_جومارت_توكاييف> <http://www.w3.org/2000/01/rdf-schema#label> ?l }")}
+    assert labels == {"قاسم جومارت توكاييف", "توكاييف"}
+    sources = store.select("SELECT ?e (COUNT(DISTINCT ?a) AS ?n) WHERE { ?e a <https://w3id.org/kg-news/ontology#Event> ;"
+                           " <http://www.w3.org/ns/prov#wasDerivedFrom> ?a } GROUP BY ?e ORDER BY ?n")
+    assert sorted(int(r["n"]) for r in sources) == [1, 2]  # a and b told one call; c another day
+    assert summary.corroborated == 1 and summary.events == 2 and summary.aliases == 2
+
+
+def test_the_graph_does_not_depend_on_the_order_of_articles(corpus):
+    first, second = open_store("memory"), open_store("memory")
+    _write(corpus, first)
+    _write(list(reversed(corpus)), second)
+    assert first.dump_nquads() and sorted(first.dump_nquads().splitlines()) == sorted(second.dump_nquads().splitlines())
+
+
+def test_a_new_article_rewrites_the_older_ones_it_joins(corpus):
+    store = open_store("memory")
+    index, _ = _write(corpus[1:], store)  # only surnames: nothing to join yet
+    before = store.select("SELECT (COUNT(*) AS ?n) WHERE { <https://w3id.org/kg-news/id/person/توكاييف> ?p ?o }")
+    assert before[0]["n"] != "0"
+    _, summary = _write(corpus[:1], store, index)
+    assert summary.written == 3
+    left = store.select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { <https://w3id.org/kg-news/id/person/توكاييف> ?p ?o } }")
+    assert left[0]["n"] == "0"
+    union = store.select("SELECT (COUNT(*) AS ?n) WHERE { <https://w3id.org/kg-news/id/person/توكاييف> ?p ?o }")
+    assert union[0]["n"] == "0"
+
+
+def _texts(tmp_path, n=3):
+    text = EXAMPLE.read_text(encoding="utf-8")
+    records = [{"url": f"https://news.example/{i}", "content": text if i == 0 else text.split("\n\n")[i % 3],
+                "date_extracted": "2022-01-08 10:00:00", "title": f"خبر {i}"} for i in range(n)]
+    path = tmp_path / "corpus.jsonl"
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in records) + "\n", encoding="utf-8")
+    return path
+
+
+def test_building_twice_changes_nothing_and_a_changed_article_replaces_its_graph(tmp_path):
+    corpus = _texts(tmp_path)
+    store_dir = tmp_path / "store"
+    store = open_store(str(store_dir))
+    first = build_corpus(read_corpus([str(corpus)]), store, jobs=1)
+    assert first.extracted == 3 and first.failures == []
+    triples = store.count()
+    again = build_corpus(read_corpus([str(corpus)]), store, jobs=1)
+    assert again.extracted == 0 and again.unchanged == 3 and again.written == 0
+    assert store.count() == triples
+    lines = corpus.read_text(encoding="utf-8").splitlines()
+    lines[2] = lines[2].replace("خبر 2", "خبر معدل")
+    corpus.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    changed = build_corpus(read_corpus([str(corpus)]), store, jobs=1)
+    assert changed.extracted == 1 and changed.unchanged == 2
+    titles = {r["t"] for r in store.select("SELECT ?t WHERE { ?a <http://purl.org/dc/terms/title> ?t }")}
+    assert "خبر معدل" in titles and "خبر 2" not in titles
+    assert store.count() == triples  # the same graph but its title
+    store.close()
+
+
+def test_bad_records_are_reported_and_the_rest_builds(tmp_path):
+    path = tmp_path / "mixed.jsonl"
+    good = {"id": "ok", "text": EXAMPLE.read_text(encoding="utf-8")[:400], "date": "2022-01-08"}
+    path.write_text("\n".join([json.dumps(good, ensure_ascii=False), "{not json", json.dumps({"id": "empty"}),
+                               json.dumps({"text": "نص", "date": "yesterday"})]) + "\n", encoding="utf-8")
+    summary = build_corpus(read_corpus([str(path)]), open_store("memory"), jobs=1)
+    assert summary.extracted == 1
+    reasons = sorted(r.reason for r in summary.failures)
+    assert len(reasons) == 3
+    assert any("not valid JSON" in r for r in reasons) and any("no text" in r for r in reasons)
+    assert any("not a date" in r for r in reasons)
+
+
+def test_worker_processes_give_the_same_graph(tmp_path):
+    corpus = _texts(tmp_path, 4)
+    one, two = open_store("memory"), open_store("memory")
+    build_corpus(read_corpus([str(corpus)]), one, jobs=1)
+    build_corpus(read_corpus([str(corpus)]), two, jobs=2)
+    assert sorted(one.dump_nquads().splitlines()) == sorted(two.dump_nquads().splitlines())
