@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 OUT    := out
 
-.PHONY: demo test clean
+.PHONY: demo test clean browser
 
 $(BIN)/kg: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,7 +23,11 @@ demo: $(BIN)/kg
 	$(BIN)/kg viz $(OUT)/examples.trig -o $(OUT)/graph.html
 	@echo; echo "graph: $(OUT)/examples.trig and $(OUT)/examples.ttl; picture: $(OUT)/graph.html"
 
-test: $(BIN)/kg
+# The browser tests need Debian's chromium and an Arabic font (installed once, as root).
+browser:
+	command -v chromium >/dev/null && fc-list :lang=ar | grep -q . || (apt-get update && apt-get install -y chromium fonts-noto-core)
+
+test: $(BIN)/kg browser
 	$(BIN)/python -m pytest
 
 clean:

@@ -127,8 +127,12 @@ class Words:
             after_particle = j > i and doc[j - 1].norm_ in self.data.name_particles
             if DIACRITICS.sub("", token.text) in self.written_stop:
                 break
-            if (self.is_common(norm) and norm not in self.data.given_names) \
-                    or self.gazetteer.demonyms.get(norm) is not None:
+            if self.is_common(norm) and norm not in self.data.given_names:
+                break
+            if self.gazetteer.demonyms.get(norm) is not None:
+                if first or not doc[j - 1].norm_ in self.data.given_names:
+                    break
+                j += 1  # منصور التركي: a nationality as a family name ends the name
                 break
             if norm not in self.data.given_names and (
                     self.glued_word(norm) or first and self.zipf(norm) >= RARE_WORD_ZIPF):
@@ -148,6 +152,7 @@ class EntityFinder:
     def __init__(self, nlp: Language, lang: str):
         self.words = Words(nlp, lang)
         self.data = self.words.data
+        self._generic = {strip_article(g) for g in self.data.generic_orgs}
 
     def __call__(self, doc: Doc) -> Doc:
         norms = [t.norm_ for t in doc]
@@ -172,7 +177,7 @@ class EntityFinder:
             for peel, stem in proclitic_readings(norm, self.data):
                 head = strip_article(stem)
                 if head in self.data.org_heads:
-                    found += self._headed(doc, norms, i, peel, stem, "ORG", "named")
+                    found += self._headed(doc, norms, i, peel, stem, "ORG", self.data.org_heads[head])
                     break
                 if head in self.data.place_heads:
                     found += self._headed(doc, norms, i, peel, stem, "LOC", self.data.place_heads[head])
@@ -194,30 +199,62 @@ class EntityFinder:
         if kind == "state":  # جمهورية مصر العربية: the country itself
             if place is None or place.value.country is None or place.peel:
                 return []
-            end = self._definite_tail(doc, norms, place.end)
+            end = self._institutional_tail(norms, place.end)
             c = place.value
             return [_Candidate(i, end, "LOC", 4, 0.9, peel, c.name, c.ident, c.country)]
+        if label == "LOC" and place is not None and not place.peel and place.value.kind == LOCATION:
+            end = self._institutional_tail(norms, place.end)
+            if place.value.region:  # منطقة عسير is عسير
+                c = place.value
+                return [_Candidate(i, end, "LOC", 4, 0.9, peel, c.name, c.ident, c.country)]
+            return [_Candidate(i, end, "LOC", 2, 0.8, peel)]  # منطقة ألما آتا, مطار القاهرة الدولي
         if kind == "town":  # مدينة داماتورو: the rare word after the head is the town's name
             if definite or place is not None or j >= len(doc) or not self._rare_name(doc[j]):
                 return []
             end = j + 1 if j + 1 >= len(doc) or not self._rare_name(doc[j + 1]) else j + 2
             return [_Candidate(j, end, "LOC", 1, 0.6, 0)]
+        known = None
         if place is not None and not place.peel:
             j = place.end
-        elif not definite and j < len(doc) and label == "LOC" and self._rare_name(doc[j]):
-            j += 1  # منطقة زامبيل
-        tail_start = j
-        j = self._definite_tail(doc, norms, j, chains=True)
+            if place.value.kind == KIND_OF_LABEL[label] and place.value.ident.startswith("org/"):
+                known = place.value  # جماعة بوكو حرام, حركة الحوثيين: the organization the table knows
+        elif not definite and j < len(doc) and self._rare_name(doc[j]):
+            j += 1  # منطقة زامبيل, قاعدة العند
+        named_tail = j > i + 1
+        j = self._definite_tail(doc, norms, j, chains=label == "ORG")
         if j == i + 1:
             return []
         tail = norms[i + 1:j]
-        if definite and not (len(tail) >= 2 or tail[0] in self.data.institutional or
-                             self.words.gazetteer.demonyms.get(tail[0]) is not None):
-            return []  # الجماعة المتشددة: a description, not a name
-        if strip_article(" ".join(norms[i:j])) in {strip_article(g) for g in self.data.generic_orgs}:
+        if not named_tail and not self._defining(tail, definite, label):
+            return []  # الجماعة المتشددة, قاعدة عسكرية: a description, not a name
+        if kind == "mission" and j + 1 < len(doc) and norms[j] == "في":  # السفارة السعودية في القاهرة
+            there = self.words.gazetteer.names.match_at(norms, j + 1, proclitics=False)
+            if there is not None and there.value.kind == LOCATION:
+                j = there.end
+        if strip_article(" ".join([stem, *norms[i + 1:j]])) in self._generic:
             return []
-        confidence = 0.5 if definite else 0.6 + 0.1 * (tail_start > i + 1)
+        if known is not None:
+            return [_Candidate(i, j, label, 2, 0.8, peel, known.name, known.ident)]
+        confidence = 0.5 if definite else 0.6 + 0.1 * named_tail
         return [_Candidate(i, j, label, 1, confidence, peel)]
+
+    def _institutional_tail(self, norms: list[str], j: int) -> int:
+        while j < len(norms) and norms[j] in self.data.institutional:
+            j += 1
+        return j
+
+    def _defining(self, tail: list[str], definite: bool, label: str) -> bool:
+        """Whether the words after a head noun make a name of it: for an organization a definite
+        word (وزارة الداخلية), or, after a definite head, two words, an institutional adjective
+        (الديوان الملكي) or a nationality (القنصلية الأميركية); for a place only the last two."""
+        first = tail[0]
+        institutional = first in self.data.institutional
+        national = self.words.gazetteer.demonyms.get(first) is not None
+        if label == "LOC":
+            return institutional or (national and not definite)
+        if definite:
+            return len(tail) >= 2 or institutional or national
+        return any(w.startswith("ال") for w in tail)
 
     def _definite_tail(self, doc: Doc, norms: list[str], j: int, chains: bool = False) -> int:
         """End of the defining words after a head noun: definite words (الداخلية الإسرائيلية) and,

@@ -26,7 +26,7 @@ _ARABIC_ONLY = re.compile(r"^[\u0621-\u0625\u0627-\u064A\u0671][\u0621-\u064A\u0
 MIN_CITY_POPULATION = 50_000
 # A one-word city name that is also a common word (صور, قوله) is left out; the capitals and
 # big cities whose names are common words are in the language's own places table.
-COMMON_WORD_ZIPF = 4.0
+COMMON_WORD_ZIPF = 3.5
 ARTICLE_FORM_ZIPF = 3.0  # the same, for the ال-form kg adds to a GeoNames name (ميدان → الميدان)
 
 
@@ -36,8 +36,9 @@ class Place:
 
     kind: str  # LOCATION or ORGANIZATION
     name: str  # canonical name
-    ident: str  # stable identifier: "country/KZ", "geonames/1526384", or "" for table entries
+    ident: str  # stable identifier: "country/KZ", "geonames/1526384", "org/الامم_المتحده", "place/غزه"
     country: str | None = None  # ISO code when the place is a country
+    region: bool = False  # a region, not a city: منطقة عسير is عسير, منطقة ألما آتا is not ألما آتا
 
 
 @dataclass
@@ -45,6 +46,11 @@ class Gazetteer:
     names: PhraseLexicon[Place]
     demonyms: PhraseLexicon[str]  # nationality adjective (all its forms) -> ISO country code
     countries: dict[str, Place]  # ISO code -> the country
+
+
+def slug(name: str) -> str:
+    """An identifier part from a name: its normalized words joined by _."""
+    return "_".join(normalize_text(name).split())
 
 
 def nisba(country_name: str) -> str | None:
@@ -126,13 +132,14 @@ def build_gazetteer(lang: str = "ar") -> Gazetteer:
 
     # The language's own tables come first: they hold the preferred forms.
     for name, aliases, kind, code in data.places:
-        place = Place(LOCATION, name, f"country/{code}" if code else "", code or None)
+        place = Place(LOCATION, name, f"country/{code}" if code else f"place/{slug(name)}", code or None,
+                      kind == "region")
         if code:
             countries[code] = place
         for form in [name, *aliases]:
             names.add(form, place)
     for name, aliases, _english in data.organizations:
-        place = Place(ORGANIZATION, name, "")
+        place = Place(ORGANIZATION, name, f"org/{slug(name)}")
         for form in [name, *aliases]:
             names.add(form, place)
 

@@ -61,6 +61,7 @@ class TitleFinder:
                     display = f"{display} {self.data.portfolios[p.value][0]}"
                     j = p.end
             former, j = self._former(norms, j)
+            j = self._skip_adjectives(norms, ents, j)  # المتحدث الرسمي, النائب الثاني
             if j < len(doc) and norms[j].startswith(self.spokesman_of):  # المتحدث باسم الوزارة / باسمه
                 rest = norms[j][len(self.spokesman_of):]
                 if rest in self.data.suffixes:
@@ -88,6 +89,18 @@ class TitleFinder:
         return any(e.start <= start and end <= e.end and e.label_ in ("ORG", "LOC", "PERS") and
                    not (e.start == start and e.end == end and e.label_ == "PERS") for e in ents)
 
+    def _skip_adjectives(self, norms, ents, j: int) -> int:
+        """Past up to two adjectives of a title that say nothing of whose it is (الرسمي, الأمني,
+        الثاني); a nationality or a name is kept, since it tells the owner."""
+        starts = {e.start for e in ents}
+        for _ in range(2):
+            if j < len(norms) and norms[j].startswith("ال") and j not in starts and norms[j] not in self.data.former \
+                    and self.words.gazetteer.demonyms.get(norms[j]) is None and not self.titles.match_at(norms, j) \
+                    and (norms[j] in self.data.ordinals or self.words.zipf(norms[j]) >= 3.5) \
+                    and norms[j] not in self.data.honorifics:
+                j += 1
+        return j
+
     def _former(self, norms, j):
         if j < len(norms) and norms[j] in self.data.former:
             return True, j + 1
@@ -99,6 +112,10 @@ class TitleFinder:
         demonym = self.words.gazetteer.demonyms.match_at(norms, j, proclitics=False)
         if demonym:
             return ("country", demonym.value, (j, demonym.end)), demonym.end
+        if norms[j] in self.data.generic_orgs and j + 1 < len(norms):  # باسم الحكومة الأردنية: Jordan
+            demonym = self.words.gazetteer.demonyms.match_at(norms, j + 1, proclitics=False)
+            if demonym:
+                return ("country", demonym.value, (j + 1, demonym.end)), demonym.end
         ent = next((e for e in ents if e.start == j), None)
         if ent is not None and ent.label_ in ("ORG", "LOC", "PERS"):
             if ent.label_ != "PERS" and not ent._.kg_country and self.words.name_end(doc, j) > ent.end:

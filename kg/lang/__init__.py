@@ -50,7 +50,7 @@ class LanguageData:
     honorifics: set[str] = field(default_factory=set)  # normalized phrases
     titles: dict[str, Title] = field(default_factory=dict)  # normalized title -> Title
     portfolios: dict[str, tuple[str, str]] = field(default_factory=dict)  # normalized -> (as written, english)
-    org_heads: set[str] = field(default_factory=set)
+    org_heads: dict[str, str] = field(default_factory=dict)  # normalized head -> named | mission
     generic_orgs: set[str] = field(default_factory=set)
     organizations: list[tuple[str, list[str], str]] = field(default_factory=list)
     places: list[tuple[str, list[str], str, str]] = field(default_factory=list)
@@ -90,7 +90,7 @@ def load(lang: str) -> LanguageData:
     for title, english, kind in read_table(lang, "titles.tsv"):
         data.titles[normalize_text(title)] = Title(title, english, kind)
     data.portfolios = {normalize_text(p): (p, en) for p, en in read_table(lang, "portfolios.tsv")}
-    data.org_heads = {normalize_text(row[0]) for row in read_table(lang, "org_heads.tsv")}
+    data.org_heads = {normalize_text(form): kind for form, _english, kind in read_table(lang, "org_heads.tsv")}
     data.generic_orgs = {normalize_text(row[0]) for row in read_table(lang, "generic_orgs.tsv")}
     for row in read_table(lang, "organizations.tsv"):
         row += [""] * (3 - len(row))
