@@ -109,8 +109,10 @@ class Words:
         peel, stem = self.clitic_reading(norm)
         return peel > 0 and self.zipf(stem) >= 3.0
 
-    def name_end(self, doc: Doc, i: int, stop: int | None = None) -> int:
-        """End (exclusive) of the personal name that starts at token i; i if none does."""
+    def name_end(self, doc: Doc, i: int, stop: int | None = None, trust_first: bool = False) -> int:
+        """End (exclusive) of the personal name that starts at token i; i if none does.
+        With trust_first the first word is taken as a name whatever it also means (after an
+        honorific: الدكتور مساعد العيبان)."""
         stop = min(len(doc), stop if stop is not None else len(doc), i + MAX_NAME_TOKENS)
         j = i
         while j < stop:
@@ -118,6 +120,9 @@ class Words:
             norm = token.norm_
             if not token.is_alpha or token.is_space:
                 break
+            if j == i and trust_first:
+                j += 1
+                continue
             if norm in self.data.name_particles:
                 if j + 1 < stop and doc[j + 1].is_alpha:
                     j += 1

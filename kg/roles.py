@@ -43,46 +43,70 @@ class TitleFinder:
     def __call__(self, doc: Doc) -> Doc:
         norms = [t.norm_ for t in doc]
         ents = list(doc.ents)
-        spans = []
+        spans: list[Span] = []
+        chain: list[Span] = []  # titles in a row that one person holds: وزير الدولة عضو مجلس الوزراء
         i = 0
         while i < len(doc):
             m = self.titles.match_at(norms, i)
             if m is None or self._inside_name(ents, m.start, m.end):
                 i += 1
                 continue
-            title = self.data.titles[m.value]
-            span = Span(doc, m.start, m.end, label="TITLE")
-            display = title.title[2:] if title.title.startswith("ال") else title.title
-            j = m.end
-            of = ("pronoun", m.suffix) if m.suffix else None
-            if title.english == "minister" and j < len(doc):
-                p = self.portfolios.match_at(norms, j, proclitics=False)
-                if p:
-                    display = f"{display} {self.data.portfolios[p.value][0]}"
-                    j = p.end
-            former, j = self._former(norms, j)
-            j = self._skip_adjectives(norms, ents, j)  # المتحدث الرسمي, النائب الثاني
-            if j < len(doc) and norms[j].startswith(self.spokesman_of):  # المتحدث باسم الوزارة / باسمه
-                rest = norms[j][len(self.spokesman_of):]
-                if rest in self.data.suffixes:
-                    of, j = ("spokesman", rest), j + 1
-                else:
-                    j += 1
-            if of is None and j < len(doc):
-                of, j = self._owner(doc, ents, norms, j)
-            f2, j = self._former(norms, j)
-            former = former or f2
-            holder, ents = self._holder(doc, ents, norms, m.start, j)
-            span._.kg_title = display
-            span._.kg_class = title.kind
-            span._.kg_former = former
-            span._.kg_of = of
-            span._.kg_holder = holder
+            span, j = self._read_title(doc, ents, norms, m)
+            chain.append(span)
             spans.append(span)
-            i = m.end
+            nxt = self.titles.match_at(norms, j) if j < len(doc) else None
+            if nxt is not None and not nxt.peel and not self._inside_name(ents, nxt.start, nxt.end):
+                i = j  # the chain goes on
+                continue
+            holder, ents = self._holder(doc, ents, norms, chain[0].start, j)
+            if holder is None and chain[-1]._.kg_class == "epithet":
+                holder, ents = self._epithet_person(doc, ents, chain[-1])
+            for title in chain:
+                title._.kg_holder = holder
+            chain = []
+            i = max(j, m.end)
         doc.ents = ents
         doc.spans["kg_titles"] = spans
         return doc
+
+    def _read_title(self, doc: Doc, ents, norms, m) -> tuple[Span, int]:
+        """A title span with its portfolio, owner and السابق; and where its words end."""
+        title = self.data.titles[m.value]
+        span = Span(doc, m.start, m.end, label="TITLE")
+        display = title.title[2:] if title.title.startswith("ال") else title.title
+        j = m.end
+        of = ("pronoun", m.suffix) if m.suffix else None
+        if title.english == "minister" and j < len(doc):
+            p = self.portfolios.match_at(norms, j, proclitics=False)
+            if p:
+                display = f"{display} {self.data.portfolios[p.value][0]}"
+                j = p.end
+        former, j = self._former(norms, j)
+        j = self._skip_adjectives(norms, ents, j)  # المتحدث الرسمي, النائب الثاني
+        if j < len(doc) and norms[j].startswith(self.spokesman_of):  # المتحدث باسم الوزارة / باسمه
+            rest = norms[j][len(self.spokesman_of):]
+            if rest in self.data.suffixes:
+                of, j = ("spokesman", rest), j + 1
+            else:
+                j += 1
+        if of is None and j < len(doc):
+            of, j = self._owner(doc, ents, norms, j)
+        f2, j = self._former(norms, j)
+        span._.kg_title = display
+        span._.kg_class = title.kind
+        span._.kg_former = former or f2
+        span._.kg_of = of
+        return span, j
+
+    def _epithet_person(self, doc: Doc, ents, span: Span):
+        """A title that names its holder when no name is given (خادم الحرمين الشريفين)."""
+        if any(e.start < span.end and span.start < e.end for e in ents):
+            return None, ents
+        first = doc[span.start]
+        new = Span(doc, span.start, span.end, label="PERS")
+        new._.kg_conf = 0.6
+        new._.kg_peel = self.words.peel(first) if first.norm_[:1] in "وفبلك" else 0
+        return (span.start, span.end), sorted(ents + [new], key=lambda e: e.start)
 
     @staticmethod
     def _inside_name(ents, start, end) -> bool:
@@ -133,7 +157,7 @@ class TitleFinder:
         h = self.words.honorifics.match_at(norms, k, proclitics=False) if k < len(doc) else None
         if h:
             k = h.end
-        holder = self._person_at(doc, ents, k)
+        holder = self._person_at(doc, ents, k, after_honorific=h is not None)
         if holder is None and k < len(doc) and doc[k].text in COMMAS:
             cand = self._person_at(doc, ents, k + 1)
             if cand is not None and (cand[1] >= len(doc) or not doc[cand[1]].is_alpha):
@@ -152,13 +176,16 @@ class TitleFinder:
                           key=lambda e: e.start)
         return holder, ents
 
-    def _person_at(self, doc: Doc, ents: list[Span], k: int):
+    def _person_at(self, doc: Doc, ents: list[Span], k: int, after_honorific: bool = False):
         if k >= len(doc):
             return None
         ent = next((e for e in ents if e.start == k), None)
         if ent is not None and ent.label_ == "PERS":
             return ent.start, ent.end
         end = self.words.name_end(doc, k)
+        if end == k and after_honorific and doc[k].is_alpha and not doc[k].norm_.startswith("ال"):
+            end = self.words.name_end(doc, k, trust_first=True)  # الدكتور مساعد العيبان
+            end = end if end > k + 1 else k
         if ent is not None and end <= ent.end:
             return None  # a place or organization stands there
         # After a title, a name runs on even through a place name inside it (نور سلطان نزارباييف).
@@ -221,7 +248,7 @@ def extract_roles(doc: Doc, key_at, entity_kinds, add_country, sentence_of, tran
     main_country = _main_country(doc, key_at, entity_kinds)
     roles: dict[tuple, Role] = {}
     for t in titles:
-        if t.holder is None or entity_kinds.get(t.holder) != PERSON or t.klass == "descriptor":
+        if t.holder is None or entity_kinds.get(t.holder) != PERSON or t.klass in ("descriptor", "epithet"):
             continue
         of, confidence = t.of, 0.8
         if of is None and t.klass == "leader" and main_country:
