@@ -22,7 +22,7 @@ from kg.gazetteer import gazetteer
 from kg.lang import LanguageData, load
 from kg.lexicon import PhraseLexicon, proclitic_readings, restored
 from kg.model import LOCATION, ORGANIZATION, PERSON, Mention
-from kg.normalize import DIACRITICS, normalize_word, strip_article
+from kg.normalize import DIACRITICS, normalize_text, normalize_word, strip_article
 
 LABELS = {PERSON: "PERS", ORGANIZATION: "ORG", LOCATION: "LOC"}
 KIND_OF_LABEL = {"PERS": PERSON, "PER": PERSON, "PERSON": PERSON, "ORG": ORGANIZATION,
@@ -158,11 +158,15 @@ class EntityFinder:
         self.words = Words(nlp, lang)
         self.data = self.words.data
         self._generic = {strip_article(g) for g in self.data.generic_orgs}
+        self.generic: PhraseLexicon[str] = PhraseLexicon(self.data)
+        for form in self.data.generic_orgs:
+            self.generic.add(form, form)
 
     def __call__(self, doc: Doc) -> Doc:
         norms = [t.norm_ for t in doc]
         found = list(self._gazetteer(norms))
         found += self._headed_names(doc, norms)
+        found += self._national_bodies(norms)
         found += self._honorific_persons(doc, norms)
         found += self._statistical(doc)
         doc.ents = self._resolve_overlaps(doc, found)
@@ -173,6 +177,20 @@ class EntityFinder:
             place = m.value
             yield _Candidate(m.start, m.end, LABELS[place.kind], 3, 0.9, m.peel, place.name, place.ident,
                              place.country)
+
+    def _national_bodies(self, norms: list[str]) -> list[_Candidate]:
+        """A generic body with a nationality stands for its country: الحكومة الأردنية, السلطات
+        الكازاخستانية → الأردن, كازاخستان (the actor an analyst counts)."""
+        found = []
+        for m in self.generic.find_all(norms):
+            if m.end >= len(norms):
+                continue
+            demonym = self.words.gazetteer.demonyms.match_at(norms, m.end, proclitics=False)
+            country = self.words.gazetteer.countries.get(demonym.value) if demonym else None
+            if country is not None:
+                found.append(_Candidate(m.start, demonym.end, "LOC", 2, 0.7, m.peel, country.name, country.ident,
+                                        country.country))
+        return found
 
     def _headed_names(self, doc: Doc, norms: list[str]) -> list[_Candidate]:
         """Names that begin with a head noun: organizations (وزارة الداخلية, لجنة الأمن الوطنية,
@@ -368,6 +386,8 @@ def entity_mentions(doc: Doc, sentence_of, lang: LanguageData) -> list[EntityMen
         if not mention.text.strip():
             continue
         label = restored(mention.text, doc[span.start].norm_, span._.kg_peel, lang)
+        if span._.kg_country and span._.kg_name and normalize_text(span._.kg_name) not in normalize_text(label):
+            label = span._.kg_name  # الحكومة الأردنية is a mention of الأردن, not a name of it
         found.append(EntityMention(kind, mention, label, (span.start, span.end), span._.kg_name, span._.kg_ident,
                                    span._.kg_country, span._.kg_conf))
     return found

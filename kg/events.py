@@ -36,6 +36,9 @@ NOUN_AGENT_WINDOW = 8  # tokens before a verbal noun where the subject of its go
 NUMBER_WINDOW = 4
 COUNTED = {"17": "arrested", "18": "killed", "19": "killed", "20": "killed"}
 ACTORS = (PERSON, ORGANIZATION, LOCATION)
+# Roots whose verbal noun's pronoun is the one it is done to (إقالته, اعتقاله); elsewhere it is
+# the doer's (إدانتها, تعازيه).
+DONE_TO = {"08", "09", "17", "18", "19", "20"}
 
 
 class TriggerFinder:
@@ -165,7 +168,7 @@ def _participants(doc: Doc, trig: Span, in_clause: list[Actor], all_actors: list
     kind = trig._.kg_kind
     agents: list[str] = []
     patients: list[str] = []
-    if trig._.kg_suffix in ("ه", "ها", "هم"):  # إقالته: the pronoun is the patient
+    if trig._.kg_suffix in ("ه", "ها", "هم") and trig.label_[:2] in DONE_TO:  # إقالته: the pronoun is the patient
         antecedent = next((a for a in reversed([a for a in all_actors if a.end <= trig.start])
                            if a.kind in (PERSON, ORGANIZATION)), None)
         if antecedent:
@@ -256,4 +259,5 @@ def _merge(told: list[_Told]) -> list[Event]:
         target.reported_by |= t.reported_by
     for m in merged:
         m.event.reported_by = sorted(m.reported_by - set(m.event.agents) - set(m.event.patients))
-    return [m.event for m in merged]
+    # An event with no participant, place or number tells too little to keep.
+    return [m.event for m in merged if m.event.agents or m.event.patients or m.event.places or m.event.counts]

@@ -143,3 +143,11 @@ def test_leading_zeros_are_kept(graph: Graph) -> None:
     assert notation(graph, CAMEO["010"]) == "010"
     assert notation(graph, CAMEO["0211"]) == "0211"
     assert graph.value(CAMEO["0211"], SKOS.notation).datatype is None
+
+
+def test_every_trigger_code_is_a_concept_of_the_scheme():
+    from kg.lang import load
+
+    g = Graph().parse(Path(__file__).parents[1] / "ontology" / "cameo.ttl")
+    notations = {str(o) for o in g.objects(None, SKOS.notation)}
+    assert {t.cameo for t in load("ar").triggers.values()} <= notations
