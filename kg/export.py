@@ -96,7 +96,7 @@ def events_csv(store: ox.Store) -> str:
     def first(iris):
         return sorted(iris)[0] if iris else ""
 
-    for iri, e in sorted(events.items(), key=lambda kv: (kv[1]["date"] or "", kv[0])):
+    for iri, e in sorted(events.items(), key=lambda kv: (kv[1]["date"] is None, kv[1]["date"] or "", kv[0])):
         code = sorted(e["codes"])[0]
         agent, patient, place = (first(roles[iri][k]) for k in ("agent", "patient", "place"))
         mentions, articles, source = counts.get(iri, (0, 0, None))

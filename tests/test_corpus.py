@@ -165,3 +165,38 @@ def test_worker_processes_give_the_same_graph(tmp_path):
     build_corpus(read_corpus([str(corpus)]), one, jobs=1)
     build_corpus(read_corpus([str(corpus)]), two, jobs=2)
     assert sorted(one.dump_nquads().splitlines()) == sorted(two.dump_nquads().splitlines())
+
+
+def test_the_command_builds_a_store_then_queries_counts_and_exports_it(tmp_path):
+    import csv
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    corpus = _texts(tmp_path)
+    store = tmp_path / "store"
+
+    def kg(*args):
+        proc = subprocess.run([sys.executable, "-m", "kg", *map(str, args)], capture_output=True, text=True, cwd=ROOT)
+        assert proc.returncode == 0, proc.stderr
+        assert "Traceback" not in proc.stderr
+        return proc
+
+    built = kg("build", corpus, "--store", store, "--jobs", "1", "--text-field", "content", "--date-field",
+               "date_extracted", "--id-field", "url")
+    assert "3 articles extracted" in built.stderr and "0 failed" in built.stderr
+    persons = kg("query", store, ROOT / "examples" / "queries" / "persons.rq", "--format", "csv").stdout
+    assert "قاسم جومارت توكاييف" in persons
+    stats = kg("stats", store).stdout
+    assert "named graphs" in stats and "3" in stats.split("articles")[1].split()[0]
+    for fmt in ("ttl", "nq", "trig", "jsonld", "csv", "graphml", "gexf"):
+        kg("export", store, "-o", tmp_path / f"out.{fmt}", "-q")
+        assert (tmp_path / f"out.{fmt}").stat().st_size > 100
+    quads = Dataset()
+    quads.parse(tmp_path / "out.nq", format="nquads")
+    assert len({str(g.identifier) for g in quads.graphs()} - {"urn:x-rdflib:default"}) == 3
+    rows = list(csv.DictReader((tmp_path / "out.csv").open(encoding="utf-8")))
+    assert rows and rows[0]["SQLDATE"].startswith("2022") and all(r["EventRootCode"] for r in rows)
+    again = kg("query", tmp_path / "out.nq", ROOT / "examples" / "queries" / "persons.rq", "--format", "csv").stdout
+    assert sorted(again.splitlines()) == sorted(persons.splitlines())
