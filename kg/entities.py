@@ -123,6 +123,8 @@ class Words:
             if j == i and trust_first:
                 j += 1
                 continue
+            if j > i and norm.endswith("وا") and len(norm) > 4:
+                break  # a verb in the plural (رفعوا): the name has ended
             if norm in self.data.name_particles:
                 if j + 1 < stop and doc[j + 1].is_alpha:
                     j += 1

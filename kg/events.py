@@ -237,8 +237,9 @@ def _merge(told: list[_Told]) -> list[Event]:
                 target = m
                 break
             counts_agree = all(me.counts.get(k, v) == v for k, v in e.counts.items())
-            if not parts and not mparts and me.cameo == e.cameo and counts_agree and (
-                    not e.places or not me.places or set(e.places) & set(me.places)):
+            places_agree = not e.places or not me.places or set(e.places) & set(me.places)
+            if (not parts or not mparts) and counts_agree and places_agree and same_day and (
+                    me.cameo == e.cameo or not parts and not mparts or e.places and me.places):
                 target = m
                 break
         if target is None:
