@@ -99,8 +99,8 @@ class _Oxigraph(GraphStore):
                 old.update((q.subject, q.predicate, q.object) for q in store.quads_for_pattern(None, None, None, node))
                 store.remove_graph(node)
         if nquads:
-            store.bulk_load("".join(nquads).encode("utf-8"), ox.RdfFormat.N_QUADS)
-            store.bulk_load(triple_lines(nquads).encode("utf-8"), ox.RdfFormat.N_TRIPLES)
+            store.bulk_load("".join(nquads).encode("utf-8"), ox.RdfFormat.N_QUADS, lenient=True)
+            store.bulk_load(triple_lines(nquads).encode("utf-8"), ox.RdfFormat.N_TRIPLES, lenient=True)
         default = ox.DefaultGraph()
         for s, p, o in old:  # a triple no article states any more leaves the union
             if not any(not isinstance(q.graph_name, ox.DefaultGraph) for q in store.quads_for_pattern(s, p, o, None)):
