@@ -65,6 +65,7 @@ class Words:
         self.stop = {normalize_word(w) for w in nlp.Defaults.stop_words} | self.data.stop_words
         # على is not علي: function words are also kept as written, before ى and ي are merged
         self.written_stop = {DIACRITICS.sub("", w) for w in nlp.Defaults.stop_words}
+        self.phrase_starts = {form.split()[0] for form in self.data.triggers if " " in form}
         self.titles: PhraseLexicon[str] = PhraseLexicon(self.data, enclitics=True)
         for key in self.data.titles:
             self.titles.add(key, key)
@@ -125,6 +126,8 @@ class Words:
                 continue
             if j > i and norm.endswith("وا") and len(norm) > 4:
                 break  # a verb in the plural (رفعوا): the name has ended
+            if "\u064b" in token.text or norm in self.phrase_starts:
+                break  # tanween (اتصالاً) or the first word of a trigger phrase: not a name
             if norm in self.data.name_particles:
                 if j + 1 < stop and doc[j + 1].is_alpha:
                     j += 1

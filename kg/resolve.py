@@ -74,26 +74,29 @@ def resolve_entities(mentions: list[EntityMention], lang: LanguageData) -> tuple
         if not w:
             continue
         target = None
+        fits = []
         for c in clusters:
             if c.kind != kind:
                 continue
             if m.ident and c.ident:
                 if m.ident == c.ident:
-                    target = c
+                    fits = [c]
                     break
                 continue
             if kind == PERSON and _contains(c.words, w):
-                target = c
-                break
-            if kind == ORGANIZATION and any(
+                fits.append(c)
+            elif kind == ORGANIZATION and any(
                     [strip_article(x) for x in f] == [strip_article(x) for x in w]
                     or (len(w) >= 2 and _contains(f, w) and strip_article(f[0]) == strip_article(w[0]))
                     or (len(w) >= 3 and len(f) == len(w) and _signature(f) == _signature(w)) for f in c.forms):
-                target = c
-                break
-            if kind == LOCATION and [strip_article(x) for x in c.words] == [strip_article(x) for x in w]:
-                target = c
-                break
+                fits.append(c)
+            elif kind == LOCATION and [strip_article(x) for x in c.words] == [strip_article(x) for x in w]:
+                fits.append(c)
+        # A short name that fits two entities (وزارة الخارجية beside the Kuwaiti and the Egyptian
+        # ministries, العيسى beside two men of that family) joins neither.
+        exact = [c for c in fits if any([strip_article(x) for x in f] == [strip_article(x) for x in w] for f in c.forms)]
+        if len(fits) == 1 or exact:
+            target = (exact or fits)[0]
         if target is None:
             target = _Cluster(kind, w, m.name or m.label, m.ident, m.country)
             clusters.append(target)

@@ -52,8 +52,10 @@ class TitleFinder:
                 i += 1
                 continue
             span, j = self._read_title(doc, ents, norms, m)
-            chain.append(span)
             spans.append(span)
+            if not (spans[:-1] and spans[-2]._.kg_of and spans[-2]._.kg_of[0] == "title"
+                    and spans[-2]._.kg_of[1] == span.start):
+                chain.append(span)  # (the owner of مساعد الرئيس is the president, not the assistant)
             nxt = self.titles.match_at(norms, j) if j < len(doc) else None
             if nxt is not None and not nxt.peel and not self._inside_name(ents, nxt.start, nxt.end):
                 i = j  # the chain goes on
@@ -91,6 +93,8 @@ class TitleFinder:
                 j += 1
         if of is None and j < len(doc):
             of, j = self._owner(doc, ents, norms, j)
+            if of and of[0] == "title" and title.kind != "office":
+                of = None  # الملك وزير الخارجية: two people; only an office belongs to another title
         f2, j = self._former(norms, j)
         span._.kg_title = display
         span._.kg_class = title.kind
