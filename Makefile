@@ -1,5 +1,5 @@
 # make demo: set up .venv, build the example articles into a graph, run the example queries,
-#            validate the graph and draw it (out/).
+#            validate the graph, draw it and its timeline, export GraphML (out/).
 # make test: set up .venv with the test tools and run the test suite.
 PYTHON ?= python3
 VENV   := .venv
@@ -21,7 +21,9 @@ demo: $(BIN)/kg
 	$(BIN)/kg validate $(OUT)/examples.ttl
 	@for q in examples/queries/*.rq; do echo; echo "== $$q"; $(BIN)/kg query $(OUT)/examples.trig $$q || exit 1; done
 	$(BIN)/kg viz $(OUT)/examples.trig -o $(OUT)/graph.html
-	@echo; echo "graph: $(OUT)/examples.trig and $(OUT)/examples.ttl; picture: $(OUT)/graph.html"
+	$(BIN)/kg timeline $(OUT)/examples.trig -o $(OUT)/timeline.html
+	$(BIN)/kg export $(OUT)/examples.trig --format graphml -o $(OUT)/examples.graphml
+	@echo; echo "graph: $(OUT)/examples.trig, $(OUT)/examples.ttl, $(OUT)/examples.graphml; pictures: $(OUT)/graph.html, $(OUT)/timeline.html"
 
 # The browser tests need Debian's chromium and an Arabic font (installed once, as root).
 browser:

@@ -1,4 +1,4 @@
-"""The `kg` command: build, query, stats, export, serve, viz, validate, train.
+"""The `kg` command: build, query, stats, export, serve, viz, timeline, validate, train.
 
 Bad input gets one clear line on stderr and a non-zero exit, never a traceback; outputs
 are written to a temporary file and renamed, so a failed run leaves older output intact.
@@ -254,6 +254,12 @@ def parser() -> argparse.ArgumentParser:
     v = sub.add_parser("viz", help="an interactive HTML picture of a graph")
     viz.add_arguments(v)
     v.set_defaults(func=viz.run)
+
+    from kg import timeline
+
+    tl = sub.add_parser("timeline", help="an HTML timeline of a graph's events by day and CAMEO type")
+    timeline.add_arguments(tl)
+    tl.set_defaults(func=timeline.run)
 
     c = sub.add_parser("validate", help="check a graph against the SHACL shapes")
     c.add_argument("graph", type=Path)
