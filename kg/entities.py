@@ -230,17 +230,17 @@ class EntityFinder:
             end = self._institutional_tail(norms, place.end)
             c = place.value
             return [_Candidate(i, end, "LOC", 4, 0.9, peel, c.name, c.ident, c.country)]
+        if kind == "town":  # مدينة داماتورو: the rare word after the head is the town's name
+            if definite or place is not None or j >= len(doc) or not self._rare_name(doc[j]):
+                return []
+            end = j + 1 if j + 1 >= len(doc) or not self._rare_name(doc[j + 1]) else j + 2
+            return [_Candidate(j, end, "LOC", 1, 0.6, 0)]
         if label == "LOC" and place is not None and not place.peel and place.value.kind == LOCATION:
             end = self._institutional_tail(norms, place.end)
             if place.value.region:  # منطقة عسير is عسير
                 c = place.value
                 return [_Candidate(i, end, "LOC", 4, 0.9, peel, c.name, c.ident, c.country)]
             return [_Candidate(i, end, "LOC", 2, 0.8, peel)]  # منطقة ألما آتا, مطار القاهرة الدولي
-        if kind == "town":  # مدينة داماتورو: the rare word after the head is the town's name
-            if definite or place is not None or j >= len(doc) or not self._rare_name(doc[j]):
-                return []
-            end = j + 1 if j + 1 >= len(doc) or not self._rare_name(doc[j + 1]) else j + 2
-            return [_Candidate(j, end, "LOC", 1, 0.6, 0)]
         known = None
         if place is not None and not place.peel:
             j = place.end
@@ -374,6 +374,10 @@ class EntityMention:
     confidence: float
 
 
+def _has_words(text: str, words: str) -> bool:
+    return f" {words} " in f" {text} "
+
+
 def span_mention(span: Span, peel: int = 0, sentence: int = 0) -> Mention:
     start = span.start_char + peel
     end = span.end_char
@@ -391,7 +395,7 @@ def entity_mentions(doc: Doc, sentence_of, lang: LanguageData) -> list[EntityMen
         if not mention.text.strip():
             continue
         label = restored(mention.text, doc[span.start].norm_, span._.kg_peel, lang)
-        if span._.kg_country and span._.kg_name and normalize_text(span._.kg_name) not in normalize_text(label):
+        if span._.kg_country and span._.kg_name and not _has_words(normalize_text(label), normalize_text(span._.kg_name)):
             label = span._.kg_name  # الحكومة الأردنية is a mention of الأردن, not a name of it
         found.append(EntityMention(kind, mention, label, (span.start, span.end), span._.kg_name, span._.kg_ident,
                                    span._.kg_country, span._.kg_conf))
