@@ -400,3 +400,43 @@ def entity_mentions(doc: Doc, sentence_of, lang: LanguageData) -> list[EntityMen
         found.append(EntityMention(kind, mention, label, (span.start, span.end), span._.kg_name, span._.kg_ident,
                                    span._.kg_country, span._.kg_conf))
     return found
+
+
+class NamePropagator:
+    """Once a person is named in full, their surname alone elsewhere in the article is them too
+    (كريم ماسيموف ... ماسيموف; نور سلطان نزارباييف ... دعا نزارباييف)."""
+
+    def __init__(self, nlp: Language, lang: str):
+        self.words = Words(nlp, lang)
+
+    def __call__(self, doc: Doc) -> Doc:
+        ents = list(doc.ents)
+        taken = {i for e in ents for i in range(e.start, e.end)}
+        surnames = set()
+        for e in ents:
+            if e.label_ == "PERS" and len(e) >= 2:
+                last = e[-1].norm_
+                if last not in self.words.data.given_names and not self.words.is_common(last) and len(last) > 2:
+                    surnames.add(last)
+        if not surnames:
+            return doc
+        added = []
+        for token in doc:
+            if token.i in taken or not token.is_alpha:
+                continue
+            peel, stem = self.words.clitic_reading(token.norm_)
+            for p, s in ((0, token.norm_), (peel, stem)):
+                if s in surnames:
+                    span = Span(doc, token.i, token.i + 1, label="PERS")
+                    span._.kg_peel = p
+                    span._.kg_conf = 0.6
+                    added.append(span)
+                    break
+        if added:
+            doc.ents = sorted(ents + added, key=lambda e: e.start)
+        return doc
+
+
+@Language.factory("kg_names", default_config={"lang": "ar"})
+def make_name_propagator(nlp: Language, name: str, lang: str) -> NamePropagator:
+    return NamePropagator(nlp, lang)

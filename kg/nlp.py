@@ -1,7 +1,7 @@
 """The spaCy pipeline of a language: tokens, sentences, entity spans, titles, triggers, dates.
 
     kg_normalizer → kg_sentences → ner (statistical, trained by `kg train ner`)
-    → kg_entities → kg_titles → kg_triggers → kg_dates
+    → kg_entities → kg_titles → kg_names → kg_triggers → kg_dates
 
 Each kg component is registered by name (`@Language.factory`) in the module of its
 stage and stores what it finds in `doc.ents` or `doc.spans[...]`; the extractors read
@@ -75,6 +75,7 @@ def load_pipeline(lang: str = "ar", ner_model: str | None = "default") -> Langua
             nlp.add_pipe(name, source=source)
     nlp.add_pipe("kg_entities", config={"lang": lang})
     nlp.add_pipe("kg_titles", config={"lang": lang})
+    nlp.add_pipe("kg_names", config={"lang": lang})
     nlp.add_pipe("kg_triggers", config={"lang": lang})
     nlp.add_pipe("kg_dates", config={"lang": lang})
     return nlp
