@@ -60,6 +60,9 @@ class TitleFinder:
             if nxt is not None and not nxt.peel and not self._inside_name(ents, nxt.start, nxt.end):
                 i = j  # the chain goes on
                 continue
+            if not chain:  # the title just read owns the one before it (مساعد الرئيس)
+                i = max(j, m.end)
+                continue
             holder, ents = self._holder(doc, ents, norms, chain[0].start, j)
             if holder is None and chain[-1]._.kg_class == "epithet":
                 holder, ents = self._epithet_person(doc, ents, chain[-1])

@@ -32,3 +32,8 @@ def test_every_role_has_a_person_holder(extract_text):
     for r in x.roles:
         assert x.entity(r.holder).kind == "person"
         assert r.mentions
+
+
+def test_a_title_owned_by_a_title_with_no_name(extract_text):
+    x = extract_text("وقال مستشار الرئيس للصحفيين إن الوزير سيصل غدا.")
+    assert all(x.entity(r.holder) for r in x.roles)
