@@ -82,7 +82,7 @@ class Words:
 
     def is_common(self, norm: str) -> bool:
         """A function word or a word of the extractors' own tables: never part of a name."""
-        return norm in self.stop or any(stem in self.blocked or stem in self.stop
+        return norm in self.stop or any(stem in self.blocked or stem in self.stop or strip_article(stem) in self.blocked
                                         for _, stem in proclitic_readings(norm, self.data))
 
     def _score(self, word: str) -> float:

@@ -18,7 +18,12 @@ PARSE_FORMATS = {".ttl": "turtle", ".nt": "nt", ".jsonld": "json-ld", ".json": "
 
 
 def load_graph(path: Path) -> Dataset:
-    """A graph file written by `kg build` (any of its formats), its named graphs queried as one."""
+    """A graph file written by `kg build` (any of its formats), its named graphs queried as one;
+    or a store folder built by `kg build --store`, read in place."""
+    if path.is_dir():
+        from kg.store import open_store
+
+        return open_store(str(path), read_only=True).dataset()
     fmt = PARSE_FORMATS.get(path.suffix.lower())
     if fmt is None:
         raise InputError(f"{path}: unknown graph format (expected one of {', '.join(PARSE_FORMATS)})")
