@@ -39,6 +39,9 @@ ACTORS = (PERSON, ORGANIZATION, LOCATION)
 # Roots whose verbal noun's pronoun is the one it is done to (إقالته, اعتقاله); elsewhere it is
 # the doer's (إدانتها, تعازيه).
 DONE_TO = {"08", "09", "17", "18", "19", "20"}
+# Roots whose verbal noun's genitive is its doer (زيارة بخاري, احتجاجات المعارضة); elsewhere the
+# genitive is the one it is done to (اعتقال ماسيموف, إدانة الهجوم).
+GENITIVE_AGENT = {"01", "03", "04", "05", "14", "15"}
 
 
 class TriggerFinder:
@@ -200,7 +203,11 @@ def _participants(doc: Doc, trig: Span, in_clause: list[Actor], all_actors: list
     obj = next((a for a in after if a.start >= start and a.key not in agents and a.kind != LOCATION
                 and a.start - start <= AGENT_WINDOW), None)
     if obj is not None and obj.key not in patients:
-        patients.append(obj.key)
+        genitive = kind != "verb" and obj.start == trig.end and not obj.preposition
+        if genitive and not agents and trig.label_[:2] in GENITIVE_AGENT:
+            agents.append(obj.key)  # زيارة بخاري: Buhari's visit
+        else:
+            patients.append(obj.key)
     return agents, patients
 
 
