@@ -34,7 +34,7 @@ COMMON_SURNAME_ZIPF = 5.0  # an ال-word more frequent than this is not a surna
 RARE_WORD_ZIPF = 4.0  # a name may begin with a word rarer than this, or with a given name
 
 for _name, _default in (("kg_peel", 0), ("kg_name", None), ("kg_ident", ""), ("kg_country", None),
-                        ("kg_conf", 0.5)):
+                        ("kg_conf", 0.5), ("kg_ner", False)):
     if not Span.has_extension(_name):
         Span.set_extension(_name, default=_default)
 
@@ -325,16 +325,40 @@ class EntityFinder:
         return found
 
     def _statistical(self, doc: Doc) -> list[_Candidate]:
+        """The NER's spans, less the words the language tables know are no name: a title, a
+        nationality, a function word or a common word alone (الكازاخستاني, الرئيسين, تنظيم)."""
         found = []
         for ent in doc.ents:
             kind = KIND_OF_LABEL.get(ent.label_)
             if kind is None:
                 continue
-            found.append(_Candidate(ent.start, ent.end, LABELS[kind], 0, 0.6, None))
+            start, end = ent.start, ent.end
+            while start < end and self._not_a_name(doc[start], kind):
+                start += 1
+            while end > start and self._not_a_name(doc[end - 1], kind):
+                end -= 1
+            if end > start and not (end - start == 1 and self._common_alone(doc[start])):
+                found.append(_Candidate(start, end, LABELS[kind], 0, 0.6, None))
         return found
 
+    def _not_a_name(self, token: Token, kind: str) -> bool:
+        norm = token.norm_
+        if not token.is_alpha or norm in self.words.stop or norm in self.data.honorifics:
+            return True
+        if kind == PERSON and (self.words.gazetteer.demonyms.get(norm) is not None or norm.endswith("وا")):
+            return True
+        return self.words.titles.match_at([norm], 0) is not None and norm not in self.data.given_names
+
+    def _common_alone(self, token: Token) -> bool:
+        """A single word that is a known word of the language, not a name the tables know."""
+        norm = token.norm_
+        if self.words.gazetteer.names.get(norm) is not None or norm in self.data.given_names:
+            return False
+        return self.words.is_common(norm) or self.words.zipf(token.text) >= 4.5
+
     def _resolve_overlaps(self, doc: Doc, found: list[_Candidate]) -> list[Span]:
-        """The longest span wins an overlap; of equal length, the stronger evidence."""
+        """The rules' spans win an overlap over the NER's; among them the longest, and of equal
+        length the stronger evidence."""
         spans = []
         by_key = {}
         for c in sorted(found, key=lambda c: (-c.priority, c.start)):
@@ -342,9 +366,12 @@ class EntityFinder:
         for (start, end), c in by_key.items():
             span = Span(doc, start, end, label=c.label)
             spans.append(span)
-        # filter_spans keeps the longest, and the first of equal length: order by priority.
+        # The rules' spans first, the longest winning; then the NER's where no rule span stands.
         spans.sort(key=lambda s: -by_key[(s.start, s.end)].priority)
-        kept = filter_spans(spans)
+        kept = filter_spans([s for s in spans if by_key[(s.start, s.end)].priority > 0])
+        taken = {i for s in kept for i in range(s.start, s.end)}
+        kept += filter_spans([s for s in spans if by_key[(s.start, s.end)].priority == 0
+                              and not taken & set(range(s.start, s.end))])
         for span in kept:
             c = by_key[(span.start, span.end)]
             span._.kg_peel = c.peel if c.peel is not None else self.words.peel(doc[span.start])
@@ -352,6 +379,7 @@ class EntityFinder:
             span._.kg_ident = c.ident
             span._.kg_country = c.country
             span._.kg_conf = c.conf
+            span._.kg_ner = c.priority == 0
         return sorted(kept, key=lambda s: s.start)
 
 

@@ -48,6 +48,8 @@ class TitleFinder:
         i = 0
         while i < len(doc):
             m = self.titles.match_at(norms, i)
+            if m is not None:  # a title beats the NER's guess over its words
+                ents = [e for e in ents if not (e._.kg_ner and e.start < m.end and m.start < e.end)]
             if m is None or self._inside_name(ents, m.start, m.end):
                 i += 1
                 continue
@@ -95,7 +97,8 @@ class TitleFinder:
             else:
                 j += 1
         if of is None and j < len(doc):
-            of, j = self._owner(doc, ents, norms, j)
+            definite = doc[m.start].norm_[m.peel:].startswith("ال") or m.peel and doc[m.start].norm_.startswith("لل")
+            of, j = self._owner(doc, ents, norms, j, construct=not definite and title.kind == "office")
             if of and of[0] == "title" and title.kind != "office":
                 of = None  # الملك وزير الخارجية: two people; only an office belongs to another title
         f2, j = self._former(norms, j)
@@ -137,7 +140,7 @@ class TitleFinder:
             return True, j + 1
         return False, j
 
-    def _owner(self, doc: Doc, ents, norms, j):
+    def _owner(self, doc: Doc, ents, norms, j, construct: bool = True):
         """Whose the title is, read at token j: a nationality adjective, or an organization,
         country or person named right there (رئيس كازاخستان, للجنة الأمن, مساعد البشير)."""
         demonym = self.words.gazetteer.demonyms.match_at(norms, j, proclitics=False)
@@ -148,12 +151,17 @@ class TitleFinder:
             if demonym:
                 return ("country", demonym.value, (j + 1, demonym.end)), demonym.end
         ent = next((e for e in ents if e.start == j), None)
+        if ent is not None and ent.label_ == "PERS" and not construct:
+            return None, j  # الرئيس عبدالفتاح السيسي: a name after a definite title is its holder
         if ent is not None and ent.label_ in ("ORG", "LOC", "PERS"):
             if ent.label_ != "PERS" and not ent._.kg_country and self.words.name_end(doc, j) > ent.end:
                 return None, j  # الرئيس نور سلطان نزارباييف: a place name inside the holder's name
             return ("entity", ent.start, ent.end), ent.end
         nested = self.titles.match_at(norms, j)
-        if nested and not nested.suffix:
+        # مساعد الرئيس, سفير خادم الحرمين الشريفين: a definite title or an epithet owns the one
+        # before it; an indefinite one begins the next title of a chain (وزير الدولة عضو ...).
+        if nested and not nested.suffix and (norms[j].startswith("ال") and not nested.peel
+                                             or self.data.titles[nested.value].kind == "epithet"):
             return ("title", nested.start, nested.end), j  # مساعد الرئيس: the president's
         return None, j
 
@@ -188,7 +196,8 @@ class TitleFinder:
             return None
         ent = next((e for e in ents if e.start == k), None)
         if ent is not None and ent.label_ == "PERS":
-            return ent.start, ent.end
+            end = self.words.name_end(doc, k)  # the NER may stop short: باراك | أوباما
+            return ent.start, max(ent.end, end if ent._.kg_ner else ent.end)
         end = self.words.name_end(doc, k)
         if end == k and after_honorific and doc[k].is_alpha and not doc[k].norm_.startswith("ال"):
             end = self.words.name_end(doc, k, trust_first=True)  # الدكتور مساعد العيبان

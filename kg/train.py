@@ -3,8 +3,10 @@
 The CoNLL tokens become the words of spaCy Docs (clitics stay attached, as the inference
 tokenizer leaves them), every token's ``norm_`` is set with :func:`kg.normalize.normalize_word`
 exactly as the inference pipeline does before ``ner``, and spaCy's own config-driven
-training loop (``kg/lang/ar/ner.cfg``) trains the model. The best checkpoint on the dev
-set is written, stripped to what ``spacy.load`` needs, to ``--output``.
+training loop (``kg/lang/ar/ner.cfg``) trains the model. With ``--pretrain-text`` the
+tok2vec is first pretrained on raw news text (``spacy pretrain``, characters objective).
+The best checkpoint on the dev set is written to ``--output`` as one self-contained
+``ner`` component (its tok2vec folded in), stripped to what ``spacy.load`` needs.
 
 Two input formats are read:
 
@@ -200,6 +202,12 @@ def iter_raw_text(path: str | Path) -> Iterator[str]:
     """Paragraphs of raw text: from SaudiNewsNet-style zips or .json files (arrays of
     articles with a "content" field), .jsonl files ({"text": ...} per line) or .txt files
     (a paragraph a line); a directory is read file by file in name order."""
+
+    def contents(articles) -> Iterator[str]:
+        for article in articles if isinstance(articles, list) else []:
+            if isinstance(article, dict):
+                yield from str(article.get("content") or "").splitlines()
+
     path = Path(path)
     files = sorted(p for p in path.iterdir() if p.is_file()) if path.is_dir() else [path]
     for file in files:
@@ -207,16 +215,15 @@ def iter_raw_text(path: str | Path) -> Iterator[str]:
             with zipfile.ZipFile(file) as archive:
                 for name in sorted(archive.namelist()):
                     if name.endswith(".json"):
-                        for article in json.loads(archive.read(name)):
-                            yield from str(article.get("content") or "").splitlines()
+                        yield from contents(json.loads(archive.read(name)))
         elif file.suffix == ".json":
-            for article in json.loads(file.read_text(encoding="utf-8")):
-                yield from str(article.get("content") or "").splitlines()
+            yield from contents(json.loads(file.read_text(encoding="utf-8")))
         elif file.suffix == ".jsonl":
             with file.open(encoding="utf-8") as lines:
                 for line in lines:
-                    if line.strip():
-                        yield from str(json.loads(line).get("text") or "").splitlines()
+                    record = json.loads(line) if line.strip() else None
+                    if isinstance(record, dict):
+                        yield from str(record.get("text") or "").splitlines()
         elif file.suffix == ".txt":
             with file.open(encoding="utf-8") as lines:
                 yield from lines
@@ -257,7 +264,12 @@ def pretrain_tok2vec(config: Path, text: Path, out_dir: Path, overrides: dict) -
     cfg = load_config(config, overrides={**overrides, "paths.raw_text": str(text)},
                       interpolate=False).interpolate()
     out_dir.mkdir(parents=True, exist_ok=True)
-    pretrain(cfg, out_dir, use_gpu=-1, silent=False, skip_last=False)
+    if next(iter_raw_text(text), None) is None:
+        raise InputError(f"--pretrain-text {text}: no .zip, .json, .jsonl or .txt text found")
+    try:
+        pretrain(cfg, out_dir, use_gpu=-1, silent=False, skip_last=False)
+    except (json.JSONDecodeError, UnicodeDecodeError, zipfile.BadZipFile) as err:
+        raise InputError(f"--pretrain-text {text}: cannot read it as raw text ({err})") from None
     return out_dir / "model-last.bin"
 
 
@@ -293,17 +305,33 @@ def save_stripped(model_dir: Path, output: Path, extra_meta: dict) -> None:
     trained = spacy.load(model_dir)
     if "tok2vec" in trained.pipe_names:  # one self-contained "ner": no listener to wire up
         trained.replace_listeners("tok2vec", "ner", ["model.tok2vec"])
-        trained.remove_pipe("tok2vec")
-    fresh = spacy.util.load_model_from_config(trained.config, auto_fill=False, validate=False)
-    for name in trained.pipe_names:
+    config = trained.config.interpolate()
+    if "tok2vec" in trained.pipe_names:
+        config["nlp"]["pipeline"] = [n for n in config["nlp"]["pipeline"] if n != "tok2vec"]
+        del config["components"]["tok2vec"]
+        config["pretraining"]["component"] = "ner"  # what init_tok2vec would now address
+        config["pretraining"]["layer"] = "tok2vec"
+    for key in ("train", "dev", "init_tok2vec", "raw_text"):  # temporary files, gone now
+        config["paths"][key] = None
+    config["initialize"]["init_tok2vec"] = None
+    for corpus in ("train", "dev", "pretrain"):
+        if corpus in config["corpora"]:
+            config["corpora"][corpus]["path"] = None
+    fresh = spacy.util.load_model_from_config(config, auto_fill=False, validate=False)
+    for name in fresh.pipe_names:
         data = trained.get_pipe(name).to_bytes(exclude=["vocab"])
         fresh.get_pipe(name).from_bytes(data, exclude=["vocab"])
-    meta = dict(trained.meta)
+    meta = {k: v for k, v in trained.meta.items()
+            if k not in ("pipeline", "components", "disabled", "labels")}
     meta.update(extra_meta)
     fresh.meta.update(meta)
+    card = output / "README.md"  # the model card is written by hand: keep it
+    card_text = card.read_bytes() if card.is_file() else None
     if output.exists():
         shutil.rmtree(output)
     fresh.to_disk(output)
+    if card_text is not None:
+        card.write_bytes(card_text)
 
 
 def _entity_counts(sentences: list[Sentence]) -> dict[str, int]:
@@ -316,6 +344,7 @@ def _entity_counts(sentences: list[Sentence]) -> dict[str, int]:
 
 def train_ner(args: argparse.Namespace) -> int:
     import spacy
+    from confection import ConfigValidationError
     from spacy.cli.train import train as spacy_train
 
     labels = tuple(label.strip() for label in args.labels.split(",") if label.strip())
@@ -327,6 +356,10 @@ def train_ner(args: argparse.Namespace) -> int:
     if not config.is_file():
         raise InputError(f"config not found: {config}")
 
+    output = Path(args.output)
+    if output.exists() and not (output.is_dir() and (
+            not any(output.iterdir()) or (output / "config.cfg").is_file())):
+        raise InputError(f"--output {output} exists and is not a spaCy model directory")
     for option, value in (("--pretrain-text", args.pretrain_text),
                           ("--init-tok2vec", args.init_tok2vec)):
         if value and not Path(value).exists():
@@ -343,7 +376,6 @@ def train_ner(args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
 
-    output = Path(args.output)
     with tempfile.TemporaryDirectory(prefix="kg-train-") as tmp:
         tmp_dir = Path(tmp)
         vocab = spacy.blank("ar").vocab
@@ -370,7 +402,11 @@ def train_ner(args: argparse.Namespace) -> int:
             )
         elif args.init_tok2vec:
             overrides["paths.init_tok2vec"] = str(args.init_tok2vec)
-        spacy_train(config, tmp_dir / "out", use_gpu=-1, overrides=overrides)
+        try:
+            spacy_train(config, tmp_dir / "out", use_gpu=-1, overrides=overrides)
+        except ConfigValidationError as err:
+            first = str(err).strip().splitlines()[0] if str(err).strip() else "invalid"
+            raise InputError(f"config {config}: {first}") from None
         seconds = round(time.monotonic() - started)
         best = tmp_dir / "out" / "model-best"
         if not best.is_dir():
@@ -454,6 +490,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"kg train: error: {err}", file=sys.stderr)
         return 2
     except InputError as err:
+        print(f"kg train: error: {err}", file=sys.stderr)
+        return 2
+    except OSError as err:  # unreadable input, unwritable output
         print(f"kg train: error: {err}", file=sys.stderr)
         return 2
     return 2
