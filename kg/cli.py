@@ -9,21 +9,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from kg.ingest import InputError, parse_date
+from kg.ingest import InputError, parse_date, write_atomically
 
 EXIT_USAGE = 2
-
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    if not path.parent.exists():
-        raise InputError(f"{path.parent}: no such folder for the output")
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
-        tmp.write_bytes(data)
-        tmp.replace(path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise InputError(f"{path}: cannot write ({exc.strerror})") from None
 
 
 def _fields(args):
@@ -70,7 +58,7 @@ def cmd_build(args) -> int:
     if not extractions:
         first = failures[0] if failures else None
         raise InputError(f"{first.where}: {first.reason}" if first else "no articles in the input")
-    _atomic_write(args.output, serialize(to_dataset(extractions), fmt))
+    write_atomically(args.output, serialize(to_dataset(extractions), fmt))
     for r in failures:
         print(f"kg build: {r.where}: {r.reason} (skipped)", file=sys.stderr)
     if not args.quiet:

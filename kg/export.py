@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.ingest import InputError
+from kg.ingest import InputError, write_atomically
 from kg.vocab import CAMEO, DCTERMS, ID, KG, NIF, PROV, SDO, SKOS, XSD
 
 PREFIXES = {"kg": str(KG._NS), "cameo": str(CAMEO), "id": str(ID), "nif": str(NIF), "prov": str(PROV),
@@ -121,13 +121,7 @@ def export(store, fmt: str, path: Path) -> None:
         return
     inner = oxigraph_of(store)
     data = events_csv(inner).encode("utf-8") if fmt == "csv" else rdf_bytes(inner, fmt)
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
-        tmp.write_bytes(data)
-        tmp.replace(path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise InputError(f"{path}: cannot write ({exc.strerror})") from None
+    write_atomically(path, data)
 
 
 STATS = {

@@ -59,20 +59,38 @@ def decode(data: bytes, name: str) -> str:
     return str(best)
 
 
-def slug_id(path: Path) -> str:
-    return re.sub(r"[^\w\-.]", "_", path.stem, flags=re.UNICODE) or "article"
-
-
-def read_article(path: Path, published: dt.date | None = None, lang: str = "ar") -> Article:
-    """One article from a text file (and its JSON sidecar, if any)."""
+def read_bytes(path: Path) -> bytes:
+    """A file's bytes, or an InputError that says in one line why not."""
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except FileNotFoundError:
         raise InputError(f"{path}: no such file") from None
     except IsADirectoryError:
         raise InputError(f"{path}: is a folder, not a file") from None
     except OSError as exc:
         raise InputError(f"{path}: cannot read ({exc.strerror})") from None
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write to a temporary file beside `path`, then rename: a failed write leaves the old file."""
+    if not path.parent.exists():
+        raise InputError(f"{path.parent}: no such folder for the output")
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        tmp.write_bytes(data)
+        tmp.replace(path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise InputError(f"{path}: cannot write ({exc.strerror})") from None
+
+
+def slug_id(path: Path) -> str:
+    return re.sub(r"[^\w\-.]", "_", path.stem, flags=re.UNICODE) or "article"
+
+
+def read_article(path: Path, published: dt.date | None = None, lang: str = "ar") -> Article:
+    """One article from a text file (and its JSON sidecar, if any)."""
+    data = read_bytes(path)
     text = clean(decode(data, str(path)))
     if b"\x00" in data and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise InputError(f"{path}: binary file, not text")
@@ -273,14 +291,6 @@ def read_corpus(inputs: list[str], fields: FieldMap = FieldMap(), published: dt.
                 elif suffix in TEXT_SUFFIXES and suffix != "":
                     yield read_article(path, published, lang)
                 else:
-                    try:
-                        data = path.read_bytes()
-                    except FileNotFoundError:
-                        raise InputError(f"{path}: no such file") from None
-                    except IsADirectoryError:
-                        raise InputError(f"{path}: is a folder, not a file") from None
-                    except OSError as exc:
-                        raise InputError(f"{path}: cannot read ({exc.strerror})") from None
-                    yield from _articles_of_bytes(data, str(path), fields, published, lang)
+                    yield from _articles_of_bytes(read_bytes(path), str(path), fields, published, lang)
             except InputError as exc:
                 yield Rejected(str(path), str(exc).removeprefix(f"{path}: "))

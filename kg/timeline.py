@@ -126,7 +126,7 @@ PAGE = """<!DOCTYPE html>
 def write_timeline(dataset: "Dataset", path: Path, heading: str = "", date_from: dt.date | None = None,
                    date_to: dt.date | None = None) -> str:
     """Write the timeline page atomically; returns its one-line summary."""
-    from kg.ingest import InputError
+    from kg.ingest import InputError, write_atomically
     from kg.viz import cameo_names
 
     path = Path(path)
@@ -144,13 +144,7 @@ def write_timeline(dataset: "Dataset", path: Path, heading: str = "", date_from:
         summary += f"; {undated:,} events without a day are not shown"
     page = PAGE.format(title=html.escape(heading or "kg timeline"), heading=html.escape(heading),
                        summary=html.escape(summary), svg=svg)
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
-        tmp.write_text(page, encoding="utf-8")
-        tmp.replace(path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise InputError(f"{path}: cannot write ({exc.strerror})") from None
+    write_atomically(path, page.encode("utf-8"))
     return summary
 
 

@@ -188,13 +188,7 @@ def render(net: "nx.MultiDiGraph", heading: str = "", notes=(), total: int | Non
 
 def write_page(net: "nx.MultiDiGraph", path: Path, heading: str = "", notes=(), total: int | None = None) -> None:
     """Write the page atomically (a temporary file renamed), so a failed run leaves an older page."""
-    from kg.ingest import InputError
+    from kg.ingest import write_atomically
 
     path = Path(path)
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
-        tmp.write_text(render(net, heading, notes, total), encoding="utf-8")
-        tmp.replace(path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise InputError(f"{path}: cannot write ({exc.strerror})") from None
+    write_atomically(path, render(net, heading, notes, total).encode("utf-8"))
