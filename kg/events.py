@@ -10,7 +10,6 @@ its agent from the clause before it (أعلنت وزارة الداخلية تو
 """
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 
 from spacy.language import Language
@@ -99,7 +98,6 @@ class _Told:
     event: Event
     root: str
     date_strength: int = 0  # 2: a date in the trigger's clause; 1: elsewhere in the sentence
-    sentence: int = 0
     reported_by: set[str] = field(default_factory=set)
 
 
@@ -115,8 +113,7 @@ def _preposition(doc: Doc, start: int, peel: int) -> str:
     return ""
 
 
-def extract_events(doc: Doc, actors: list[Actor], resolve_date, sentence_of, published: dt.date | None,
-                   reported: dict[int, str]) -> list[Event]:
+def extract_events(doc: Doc, actors: list[Actor], resolve_date, sentence_of, reported: dict[int, str]) -> list[Event]:
     """Events of the Doc. `actors` are its entity mentions and resolved title references,
     `resolve_date(span)` turns a date span into a day, `reported[token]` gives the source
     (entity key) a reporting verb or وفق attributes the sentence to."""
@@ -148,7 +145,7 @@ def extract_events(doc: Doc, actors: list[Actor], resolve_date, sentence_of, pub
         if count and cameo[:2] in COUNTED:
             event.counts[COUNTED[cameo[:2]]] = count
         source = reported.get(sent.start)
-        told.append(_Told(event, cameo[:2], strength, sentence_of(trig.start), {source} if source else set()))
+        told.append(_Told(event, cameo[:2], strength, {source} if source else set()))
     return _merge(told)
 
 

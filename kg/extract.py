@@ -92,8 +92,7 @@ def extract(text: str, published: dt.date | None = None, *, lang: str = "ar", do
         source = next((a for a in actors if span.end <= a.start <= span.end + REPORT_WINDOW), None)
         if source is not None:
             reported.setdefault(doc[span.start].sent.start, source.key)
-    result.events = extract_events(doc, actors, lambda span: resolve_date(span, published), sentence_of, published,
-                                   reported)
+    result.events = extract_events(doc, actors, lambda span: resolve_date(span, published), sentence_of, reported)
     return result
 
 
