@@ -52,6 +52,16 @@ class _Candidate:
     country: str | None = None
 
 
+def words_of(nlp: Language, lang: str) -> "Words":
+    """The word classes of `lang`, built once per process and shared by the components."""
+    if lang not in _WORDS:
+        _WORDS[lang] = Words(nlp, lang)
+    return _WORDS[lang]
+
+
+_WORDS: dict[str, "Words"] = {}
+
+
 class Words:
     """Word classes of a language that the entity and title rules consult."""
 
@@ -160,7 +170,7 @@ class Words:
 
 class EntityFinder:
     def __init__(self, nlp: Language, lang: str):
-        self.words = Words(nlp, lang)
+        self.words = words_of(nlp, lang)
         self.data = self.words.data
         self._generic = {strip_article(g) for g in self.data.generic_orgs}
         self.generic: PhraseLexicon[str] = PhraseLexicon(self.data)
@@ -435,7 +445,7 @@ class NamePropagator:
     (كريم ماسيموف ... ماسيموف; نور سلطان نزارباييف ... دعا نزارباييف)."""
 
     def __init__(self, nlp: Language, lang: str):
-        self.words = Words(nlp, lang)
+        self.words = words_of(nlp, lang)
 
     def __call__(self, doc: Doc) -> Doc:
         ents = list(doc.ents)

@@ -105,7 +105,7 @@ PREPOSITION_WORDS = {"مع", "علي", "الي", "في", "من", "ضد", "عن",
                      "دون", "بعد", "قبل", "منذ", "اثر", "بشان", "لصالح", "تجاه"}
 
 
-def _preposition(doc: Doc, start: int, peel: int) -> str:
+def preposition_before(doc: Doc, start: int, peel: int) -> str:
     if peel:
         return doc[start].norm_[:peel][-1]
     if start > 0 and doc[start - 1].norm_ in PREPOSITION_WORDS:

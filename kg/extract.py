@@ -7,7 +7,7 @@ import hashlib
 
 from kg.dates import resolve_date
 from kg.entities import entity_mentions
-from kg.events import Actor, _preposition, extract_events
+from kg.events import Actor, preposition_before, extract_events
 from kg.gazetteer import gazetteer
 from kg.lang import load
 from kg.model import LOCATION, PERSON, Entity, Extraction, Mention
@@ -77,14 +77,14 @@ def extract(text: str, published: dt.date | None = None, *, lang: str = "ar", do
             continue
         peel = m.mention.start - doc[m.tokens[0]].idx
         actors.append(Actor(key, kinds.get(key, m.kind), m.tokens[0], m.tokens[1],
-                            _preposition(doc, m.tokens[0], peel)))
+                            preposition_before(doc, m.tokens[0], peel)))
     named = {m.tokens for m in mentions}
     for t in titles:
         holder_span = next((s for s in doc.spans["kg_titles"] if (s.start, s.end) == t.tokens), None)
         if t.holder and holder_span is not None and holder_span._.kg_holder not in named and t.klass != "descriptor":
             first = doc[t.tokens[0]]
             peel = len(first.norm_) - len(first.norm_.lstrip("وفبلك")) if first.norm_[:1] in "وفبلك" else 0
-            actors.append(Actor(t.holder, PERSON, t.tokens[0], t.tokens[1], _preposition(doc, t.tokens[0], min(peel, 1))))
+            actors.append(Actor(t.holder, PERSON, t.tokens[0], t.tokens[1], preposition_before(doc, t.tokens[0], min(peel, 1))))
     actors.sort(key=lambda a: a.start)
 
     reported = {}

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from kg.entities import Words
+from kg.entities import words_of
 from kg.lexicon import PhraseLexicon
 from kg.model import LOCATION, ORGANIZATION, PERSON, Mention, Role
 
@@ -27,7 +27,7 @@ for _name, _default in (("kg_title", ""), ("kg_former", False), ("kg_of", None),
 
 class TitleFinder:
     def __init__(self, nlp: Language, lang: str):
-        self.words = Words(nlp, lang)
+        self.words = words_of(nlp, lang)
         self.data = self.words.data
         self.titles: PhraseLexicon[str] = PhraseLexicon(self.data, enclitics=True)
         for key in self.data.titles:
