@@ -159,7 +159,8 @@ def cmd_serve(args) -> int:
         raise InputError(f"{args.graph}: already a SPARQL endpoint")
     store = _open_for_reading(args.graph)
     try:
-        server = make_server(store.store, args.host, args.port, args.timeout, quiet=args.quiet)
+        server = make_server(store.store, args.host, args.port, args.timeout, quiet=args.quiet,
+                             max_rows=args.max_rows)
     except OSError as exc:
         raise InputError(f"cannot listen on {args.host}:{args.port} ({exc.strerror})") from None
     print(f"kg serve: http://{args.host}:{server.server_address[1]}/sparql (read-only; Ctrl-C stops)",
@@ -234,6 +235,8 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--host", default="127.0.0.1")
     r.add_argument("--port", type=int, default=7878)
     r.add_argument("--timeout", type=float, default=30.0, help="seconds a query may run (default 30)")
+    r.add_argument("--max-rows", type=int, default=100_000,
+                   help="refuse (HTTP 422) a result longer than this many rows (default 100000; 0: no limit)")
     r.add_argument("-q", "--quiet", action="store_true", help="no request log")
     r.set_defaults(func=cmd_serve)
 
