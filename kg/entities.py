@@ -34,7 +34,7 @@ COMMON_SURNAME_ZIPF = 5.0  # an ال-word more frequent than this is not a surna
 RARE_WORD_ZIPF = 4.0  # a name may begin with a word rarer than this, or with a given name
 
 for _name, _default in (("kg_peel", 0), ("kg_name", None), ("kg_ident", ""), ("kg_country", None),
-                        ("kg_conf", 0.5), ("kg_ner", False)):
+                        ("kg_within", None), ("kg_conf", 0.5), ("kg_ner", False)):
     if not Span.has_extension(_name):
         Span.set_extension(_name, default=_default)
 
@@ -50,6 +50,7 @@ class _Candidate:
     name: str | None = None
     ident: str = ""
     country: str | None = None
+    within: str | None = None  # the country a place lies in
 
 
 def words_of(nlp: Language, lang: str) -> "Words":
@@ -86,6 +87,11 @@ class Words:
             | set(self.data.weekdays) | set(self.data.relative_days) | set(self.data.months) \
             | set(self.data.former) | {w for t in self.data.titles for w in t.split()} \
             | set(self.data.portfolios)
+        self.title_phrases: dict[str, list[tuple[str, ...]]] = {}  # first word -> the rest of each title
+        for title in self.data.titles:
+            first, *rest = title.split()
+            if rest:
+                self.title_phrases.setdefault(first, []).append(tuple(rest))
 
     def zipf(self, word: str) -> float:
         return self._zipf(word, self.lang)
@@ -138,6 +144,9 @@ class Words:
                 break  # a verb in the plural (رفعوا): the name has ended
             if "\u064b" in token.text or norm in self.phrase_starts:
                 break  # tanween (اتصالاً) or the first word of a trigger phrase: not a name
+            if j > i and any(tuple(t.norm_ for t in doc[j + 1:j + 1 + len(rest)]) == rest
+                             for rest in self.title_phrases.get(norm, ())):
+                break  # ... بن أحمد ولي العهد: a title of several words (ولي is also a given name)
             if norm in self.data.name_particles:
                 if j + 1 < stop and doc[j + 1].is_alpha:
                     j += 1
@@ -191,7 +200,7 @@ class EntityFinder:
         for m in self.words.gazetteer.names.find_all(norms):
             place = m.value
             yield _Candidate(m.start, m.end, LABELS[place.kind], 3, 0.9, m.peel, place.name, place.ident,
-                             place.country)
+                             place.country, place.within)
 
     def _national_bodies(self, norms: list[str]) -> list[_Candidate]:
         """A generic body with a nationality stands for its country: الحكومة الأردنية, السلطات
@@ -388,6 +397,7 @@ class EntityFinder:
             span._.kg_name = c.name
             span._.kg_ident = c.ident
             span._.kg_country = c.country
+            span._.kg_within = c.within
             span._.kg_conf = c.conf
             span._.kg_ner = c.priority == 0
         return sorted(kept, key=lambda s: s.start)
@@ -433,7 +443,8 @@ def entity_mentions(doc: Doc, sentence_of, lang: LanguageData) -> list[EntityMen
         if not mention.text.strip():
             continue
         label = restored(mention.text, doc[span.start].norm_, span._.kg_peel, lang)
-        if span._.kg_country and span._.kg_name and not _has_words(normalize_text(label), normalize_text(span._.kg_name)):
+        if span._.kg_country and span._.kg_name and not _has_words(normalize_text(label), normalize_text(span._.kg_name)) \
+                and gazetteer(lang.lang).names.get(normalize_text(label)) is None:
             label = span._.kg_name  # الحكومة الأردنية is a mention of الأردن, not a name of it
         found.append(EntityMention(kind, mention, label, (span.start, span.end), span._.kg_name, span._.kg_ident,
                                    span._.kg_country, span._.kg_conf))

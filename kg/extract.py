@@ -62,7 +62,7 @@ def extract(text: str, published: dt.date | None = None, *, lang: str = "ar", do
         return key
 
     kinds = {e.key: e.kind for e in entities}
-    roles, titles = extract_roles(doc, by_tokens.get, kinds, add_country, sentence_of, _title_translations(data))
+    roles, titles = extract_roles(doc, by_tokens.get, kinds, add_country, sentence_of, data)
     result.roles = roles
 
     # Actors for events: entity mentions, and titles that stand for their holder.
@@ -103,11 +103,3 @@ def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
     while end > start and text[end - 1].isspace():
         end -= 1
     return start, end
-
-
-def _title_translations(data) -> dict[str, str]:
-    """English for every title as roles display it: رئيس → president, وزير الخارجية → minister of ..."""
-    out = {t.title[2:] if t.title.startswith("ال") else t.title: t.english for t in data.titles.values()}
-    for written, english in data.portfolios.values():
-        out[f"وزير {written}"] = f"minister of {english}"
-    return out

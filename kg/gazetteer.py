@@ -39,6 +39,7 @@ class Place:
     ident: str  # stable identifier: "country/KZ", "geonames/1526384", "org/الامم_المتحده", "place/غزه"
     country: str | None = None  # ISO code when the place is a country
     region: bool = False  # a region, not a city: منطقة عسير is عسير, منطقة ألما آتا is not ألما آتا
+    within: str | None = None  # ISO code of the country a city or region lies in
 
 
 @dataclass
@@ -83,7 +84,7 @@ def _cities(lang: str):
         names = [n for n in city.get("alternatenames", []) if _ARABIC_ONLY.match(n)]
         for name in names:
             if len(normalize_text(name).replace(" ", "")) >= 3:
-                yield name, names[0], f"geonames/{city['geonameid']}", city["population"]
+                yield name, names[0], f"geonames/{city['geonameid']}", city["countrycode"]
 
 
 def _cache_path(lang: str) -> Path | None:
@@ -132,10 +133,10 @@ def build_gazetteer(lang: str = "ar") -> Gazetteer:
 
     # The language's own tables come first: they hold the preferred forms.
     for name, aliases, kind, code in data.places:
-        place = Place(LOCATION, name, f"country/{code}" if code else f"place/{slug(name)}", code or None,
-                      kind == "region")
-        if code:
-            countries[code] = place
+        if kind == "country":
+            place = countries[code] = Place(LOCATION, name, f"country/{code}", code)
+        else:
+            place = Place(LOCATION, name, f"place/{slug(name)}", None, kind == "region", code or None)
         for form in [name, *aliases]:
             names.add(form, place)
     for name, aliases, _english in data.organizations:
@@ -159,8 +160,8 @@ def build_gazetteer(lang: str = "ar") -> Gazetteer:
 
     from wordfreq import zipf_frequency
 
-    for name, canonical, ident, population in _cities(lang):
-        place = Place(LOCATION, canonical, ident)
+    for name, canonical, ident, within in _cities(lang):
+        place = Place(LOCATION, canonical, ident, within=within)
         # GeoNames often writes a city without the article that Arabic news gives it (خرطوم).
         forms = [name] if " " in name or name.startswith("ال") else [name, "ال" + name]
         for form in forms:

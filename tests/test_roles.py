@@ -37,3 +37,37 @@ def test_every_role_has_a_person_holder(extract_text):
 def test_a_title_owned_by_a_title_with_no_name(extract_text):
     x = extract_text("وقال مستشار الرئيس للصحفيين إن الوزير سيصل غدا.")
     assert all(x.entity(r.holder) for r in x.roles)
+
+
+def test_titles_after_a_name_belong_to_it_and_a_definite_title_takes_no_genitive(extract_text):
+    # وزير الدفاع is closed by its article: the country after it is the verb's object, not the owner.
+    x = extract_text("وصل صاحب السمو الملكي الأمير نايف بن أحمد ولي العهد النائب الأول لرئيس مجلس الوزراء "
+                     "وزير الداخلية الأردن أمس في زيارة رسمية تأتي بعد زيارة العاهل الأردني للمملكة.")
+    roles = roles_by_holder(x)["نايف بن أحمد"]
+    titles = {title: of for title, of, _ in roles}
+    assert {"ولي العهد", "نائب", "وزير الداخلية"} <= set(titles)
+    assert titles["نائب"] == "مجلس الوزراء"
+    assert titles["وزير الداخلية"] == "المملكة العربية السعودية"  # المملكة: the article's own country
+    assert "أمير" not in titles  # الأمير before a bare name is a form of address
+
+
+def test_rank_chain_and_posting_between_titles(extract_text):
+    x = extract_text("وكان في استقباله الملحق العسكري الأردني في الرياض العقيد ركن سامي الخالدي "
+                     "وسفير خادم الحرمين الشريفين لدى الأردن الأستاذ نايف السديري.")
+    roles = roles_by_holder(x)
+    assert ("ملحق عسكري", "الأردن", False) in roles["سامي الخالدي"]
+    assert any(title.startswith("عقيد") and of is None for title, of, _ in roles["سامي الخالدي"])
+    assert ("سفير", "المملكة العربية السعودية", False) in roles["نايف السديري"]
+
+
+def test_adviser_in_an_organization(extract_text):
+    x = extract_text("وحضر اللقاء المستشار في الديوان الملكي الأستاذ فهد الشمري.")
+    assert ("مستشار", "الديوان الملكي", False) in roles_by_holder(x)["فهد الشمري"]
+
+
+def test_minister_with_no_owner_is_of_the_articles_own_country(extract_text):
+    x = extract_text("وأكد الرئيس التونسي حرص بلاده على علاقاتها مع المملكة. وحضر اللقاء وزير المالية "
+                     "الدكتور إبراهيم العساف ووزير الثقافة والإعلام الدكتور عادل الطريفي.")
+    roles = roles_by_holder(x)
+    assert ("وزير المالية", "المملكة العربية السعودية", False) in roles["إبراهيم العساف"]
+    assert ("وزير الثقافة والإعلام", "المملكة العربية السعودية", False) in roles["عادل الطريفي"]

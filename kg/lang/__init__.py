@@ -28,7 +28,9 @@ def read_table(lang: str, name: str) -> list[list[str]]:
 class Title:
     title: str  # as written in the table, without the article
     english: str
-    kind: str  # leader | office | counterpart
+    kind: str  # leader | state | office | rank | noble | counterpart | descriptor | epithet
+    implies: str = ""  # an epithet's title (خادم الحرمين الشريفين: ملك)
+    country: str = ""  # and the ISO code of the country it is of
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,9 @@ class LanguageData:
     multipliers: dict[str, int] = field(default_factory=dict)  # آلاف -> 1000
     institutional: set[str] = field(default_factory=set)  # الملكي: makes "ال + head" a name
     ordinals: set[str] = field(default_factory=set)
+    home: set[str] = field(default_factory=set)  # المملكة: the article's own country
+    postings: set[str] = field(default_factory=set)  # لدى: where a title's holder serves
+    owner_markers: set[str] = field(default_factory=set)  # ل ب في: before the owner of a title
     place_heads: dict[str, str] = field(default_factory=dict)  # normalized head -> named | town | state
 
 
@@ -87,8 +92,8 @@ def load(lang: str) -> LanguageData:
     for kind, affixes in read_table(lang, "inflections.tsv"):
         data.verb_inflections[kind] = [a if a != "-" else "" for a in affixes.split()]
     data.honorifics = {normalize_text(row[0]) for row in read_table(lang, "honorifics.tsv")}
-    for title, english, kind in read_table(lang, "titles.tsv"):
-        data.titles[normalize_text(title)] = Title(title, english, kind)
+    for title, english, kind, *epithet in read_table(lang, "titles.tsv"):
+        data.titles[normalize_text(title)] = Title(title, english, kind, *epithet)
     data.portfolios = {normalize_text(p): (p, en) for p, en in read_table(lang, "portfolios.tsv")}
     data.org_heads = {normalize_text(form): kind for form, _english, kind in read_table(lang, "org_heads.tsv")}
     data.generic_orgs = {normalize_text(row[0]) for row in read_table(lang, "generic_orgs.tsv")}
@@ -106,7 +111,8 @@ def load(lang: str) -> LanguageData:
             continue
         {"former": data.former, "particle": data.name_particles, "stop": data.stop_words,
          "ambiguous": data.ambiguous, "not_place": data.not_places, "institutional": data.institutional,
-         "ordinal": data.ordinals}[kind].add(normalize_text(form))
+         "ordinal": data.ordinals, "home": data.home, "posting": data.postings,
+         "owner": data.owner_markers}[kind].add(normalize_text(form))
     data.place_heads = {normalize_text(form): kind for form, _english, kind in read_table(lang, "place_heads.tsv")}
     for kind, cameo, forms, english in read_table(lang, "triggers.tsv"):
         trigger = Trigger(cameo, kind, english)
