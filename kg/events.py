@@ -34,7 +34,6 @@ AGENT_WINDOW = 8  # tokens after the trigger where its object may stand
 NOUN_AGENT_WINDOW = 8  # tokens before a verbal noun where the subject of its governing verb may stand
 NUMBER_WINDOW = 4
 COUNTED = {"17": "arrested", "18": "killed", "19": "killed", "20": "killed"}
-ACTORS = (PERSON, ORGANIZATION, LOCATION)
 # Roots whose verbal noun's pronoun is the one it is done to (إقالته, اعتقاله); elsewhere it is
 # the doer's (إدانتها, تعازيه).
 DONE_TO = {"08", "09", "17", "18", "19", "20"}
@@ -46,6 +45,9 @@ GENITIVE_AGENT = {"01", "03", "04", "05", "14", "15"}
 class TriggerFinder:
     def __init__(self, lang: str):
         data = load(lang)
+        self.honorifics: PhraseLexicon = PhraseLexicon(data)
+        for form in data.honorifics:
+            self.honorifics.add(form, form)
         self.triggers: PhraseLexicon = PhraseLexicon(data, enclitics=True)
         for form, trigger in data.triggers.items():
             self.triggers.add(form, trigger)
@@ -74,6 +76,8 @@ class TriggerFinder:
             reports.append(Span(doc, m.start, m.end, label="REPORT"))
         doc.spans["kg_triggers"] = triggers
         doc.spans["kg_reporting"] = reports
+        # forms of address (صاحب السمو الملكي): between a verb and its subject, they do not count
+        doc.spans["kg_address"] = [Span(doc, m.start, m.end) for m in self.honorifics.find_all(norms, proclitics=False)]
         return doc
 
 
@@ -119,11 +123,16 @@ def extract_events(doc: Doc, actors: list[Actor], resolve_date, sentence_of, rep
     (entity key) a reporting verb or وفق attributes the sentence to."""
     told: list[_Told] = []
     dates = list(doc.spans.get("kg_dates", []))
+    address = {i for key in ("kg_titles", "kg_address") for span in doc.spans.get(key, []) for i in range(span.start, span.end)}
+    last_agents: tuple[int, list[str]] = (-1, [])  # the sentence and agents of the last event with one
     for trig in sorted(doc.spans.get("kg_triggers", []), key=lambda s: s.start):
         sent = doc[trig.start].sent
         lo, hi = _clause(doc, trig, sent)
         in_clause = [a for a in actors if lo <= a.start and a.end <= hi and not (a.start < trig.end and trig.start < a.end)]
-        agents, patients = _participants(doc, trig, in_clause, actors)
+        previous = last_agents[1] if last_agents[0] == sent.start else []
+        agents, patients = _participants(doc, trig, in_clause, actors, address, previous)
+        if agents:
+            last_agents = (sent.start, agents)
         used = set(agents) | set(patients)
         places = [a.key for a in in_clause if a.kind == LOCATION and a.key not in used
                   and a.preposition in ("في", "ب", "")][:1]
@@ -162,9 +171,21 @@ def _clause(doc: Doc, trig: Span, sent: Span) -> tuple[int, int]:
     return lo, hi
 
 
-def _participants(doc: Doc, trig: Span, in_clause: list[Actor], all_actors: list[Actor]):
+def _can_act(actor: Actor) -> bool:
+    """Persons, organizations and countries do things; a city or region is where they happen."""
+    return actor.kind != LOCATION or actor.key.startswith("country/")
+
+
+def _participants(doc: Doc, trig: Span, in_clause: list[Actor], all_actors: list[Actor], address: set[int],
+                  previous: list[str]):
+    """Agents and patients of a trigger. `previous`: the agents of the sentence's last event,
+    the subject a verb with none of its own goes on with (غادر الأمير ... التقى خلالها ...)."""
     after = [a for a in in_clause if a.start >= trig.end]
     before = [a for a in in_clause if a.end <= trig.start]
+
+    def gap(a: Actor) -> int:  # words between the trigger and an actor after it, forms of address aside
+        return sum(1 for i in range(trig.end, a.start) if i not in address)
+
     kind = trig._.kg_kind
     agents: list[str] = []
     patients: list[str] = []
@@ -182,10 +203,11 @@ def _participants(doc: Doc, trig: Span, in_clause: list[Actor], all_actors: list
         return agents, patients
     subject = None
     if kind == "verb":
-        subject = next((a for a in after if a.start - trig.end <= SUBJECT_WINDOW and not a.preposition
-                        and a.kind in ACTORS), None)
-    if subject is None and not patients:
-        near = [a for a in before if not a.preposition or a.preposition in ("و",)]
+        subject = next((a for a in after if gap(a) <= SUBJECT_WINDOW and not a.preposition and _can_act(a)), None)
+    if subject is None and not patients and previous:
+        agents.extend(previous)
+    elif subject is None and not patients:
+        near = [a for a in before if (not a.preposition or a.preposition in ("و",)) and _can_act(a)]
         if kind != "verb":  # a verbal noun takes the subject of the verb just before it
             near = [a for a in near if trig.start - a.end <= NOUN_AGENT_WINDOW and a.kind != LOCATION]
         if near:

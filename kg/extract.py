@@ -17,6 +17,7 @@ from kg.resolve import resolve_entities
 from kg.roles import extract_roles
 
 REPORT_WINDOW = 6
+TITLE_REACH = 12  # a title whose holder is named farther away stands for the holder itself
 
 
 def document_id(text: str) -> str:
@@ -81,7 +82,11 @@ def extract(text: str, published: dt.date | None = None, *, lang: str = "ar", do
     named = {m.tokens for m in mentions}
     for t in titles:
         holder_span = next((s for s in doc.spans["kg_titles"] if (s.start, s.end) == t.tokens), None)
-        if t.holder and holder_span is not None and holder_span._.kg_holder not in named and t.klass != "descriptor":
+        if holder_span is None or t.klass == "descriptor" or not t.holder:
+            continue
+        at = holder_span._.kg_holder  # the holder's name: next to the title, or elsewhere (an epithet alone)
+        if at not in named or not (t.tokens[0] - TITLE_REACH <= at[0] <= t.tokens[1] + TITLE_REACH) \
+                or doc[at[0]].sent.start != doc[t.tokens[0]].sent.start:
             first = doc[t.tokens[0]]
             peel = len(first.norm_) - len(first.norm_.lstrip("وفبلك")) if first.norm_[:1] in "وفبلك" else 0
             actors.append(Actor(t.holder, PERSON, t.tokens[0], t.tokens[1], preposition_before(doc, t.tokens[0], min(peel, 1))))

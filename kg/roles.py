@@ -83,9 +83,24 @@ class TitleFinder:
                 title._.kg_holder = holder
             chain = []
             i = max(j, m.end)
-        doc.ents = ents
+        doc.ents = self._epithets_of_named(spans, ents)
         doc.spans["kg_titles"] = spans
         return doc
+
+    @staticmethod
+    def _epithets_of_named(spans: list[Span], ents: list[Span]) -> list[Span]:
+        """An epithet alone (ونقل لخادم الحرمين الشريفين) is the person it is given to by name
+        elsewhere in the article (خادم الحرمين الشريفين الملك سلمان): no person of its own."""
+        named = {}
+        for span in spans:
+            if span._.kg_class == "epithet" and span._.kg_holder and span._.kg_holder != (span.start, span.end):
+                named.setdefault(span._.kg_title, span._.kg_holder)
+        alone = set()
+        for span in spans:
+            if span._.kg_class == "epithet" and span._.kg_holder == (span.start, span.end) and span._.kg_title in named:
+                span._.kg_holder = named[span._.kg_title]
+                alone.add((span.start, span.end))
+        return [e for e in ents if (e.start, e.end) not in alone]
 
     @staticmethod
     def _owned_by(span: Span, start: int) -> bool:
@@ -218,7 +233,7 @@ class TitleFinder:
     def _skip_postings(self, norms, ents, j: int) -> int:
         """Past where the holder serves (لدى جمهورية مصر, في القاهرة) and past a generic body after
         ل (القائد العام للقوات المسلحة), when another title or a form of address follows: the
-        titles on either side belong to one person."""
+        titles on either side, and the name after, belong to one person."""
         k = j
         for _ in range(2):
             if k >= len(norms):
@@ -235,7 +250,8 @@ class TitleFinder:
                 continue
             break
         if k < len(norms) and (self.titles.match_at(norms, k, proclitics=False)
-                               or self.words.honorifics.match_at(norms, k, proclitics=False)):
+                               or self.words.honorifics.match_at(norms, k, proclitics=False)
+                               or any(e.start == k and e.label_ == "PERS" for e in ents)):
             return k
         return j
 

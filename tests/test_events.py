@@ -42,3 +42,13 @@ def test_counts_of_people_arrested(extract_text):
     x = extract_text("أعلنت وزارة الداخلية توقيف 4266 شخصا في أنحاء البلاد.")
     arrest = next(e for e in x.events if e.cameo == "173")
     assert arrest.counts == {"arrested": 4266}
+
+
+def test_subject_after_forms_of_address_and_carried_to_the_next_verb(extract_text):
+    x = extract_text("غادر صاحب السمو الملكي الأمير خالد الفيصل الرياض متوجها إلى القاهرة في زيارة "
+                     "التقى خلالها الرئيس المصري عبدالفتاح السيسي.")
+    by_key = {e.key: e.name for e in x.entities}
+    meetings = [e for e in x.events if e.cameo.startswith("04")]
+    assert meetings
+    assert any("خالد الفيصل" in by_key[a] for e in meetings for a in e.agents)
+    assert not any(by_key[a] in ("الرياض", "القاهرة") for e in x.events for a in e.agents)  # cities do not act

@@ -71,3 +71,11 @@ def test_minister_with_no_owner_is_of_the_articles_own_country(extract_text):
     roles = roles_by_holder(x)
     assert ("وزير المالية", "المملكة العربية السعودية", False) in roles["إبراهيم العساف"]
     assert ("وزير الثقافة والإعلام", "المملكة العربية السعودية", False) in roles["عادل الطريفي"]
+
+
+def test_an_epithet_alone_is_the_person_it_names_elsewhere(extract_text):
+    x = extract_text("استقبل خادم الحرمين الشريفين الملك سلمان بن عبدالعزيز آل سعود في جدة اليوم وزير "
+                     "خارجية الأردن ناصر جودة. ونقل الوزير لخادم الحرمين الشريفين تحيات العاهل الأردني.")
+    persons = [e for e in x.entities if e.kind == "person"]
+    assert not any("خادم" in e.name for e in persons)  # no second person for the epithet
+    assert ("ملك", "المملكة العربية السعودية", False) in roles_by_holder(x)["سلمان بن عبدالعزيز آل سعود"]
