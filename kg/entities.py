@@ -204,14 +204,17 @@ class EntityFinder:
 
     def _national_bodies(self, norms: list[str]) -> list[_Candidate]:
         """A generic body with a nationality stands for its country: الحكومة الأردنية, السلطات
-        الكازاخستانية → الأردن, كازاخستان (the actor an analyst counts)."""
+        الكازاخستانية → الأردن, كازاخستان (the actor an analyst counts); an army is a body of
+        its own (الجيش التركي)."""
         found = []
         for m in self.generic.find_all(norms):
             if m.end >= len(norms):
                 continue
             demonym = self.words.gazetteer.demonyms.match_at(norms, m.end, proclitics=False)
             country = self.words.gazetteer.countries.get(demonym.value) if demonym else None
-            if country is not None:
+            if country is not None and m.value in self.data.national_orgs:  # الجيش التركي
+                found.append(_Candidate(m.start, demonym.end, "ORG", 2, 0.7, m.peel))
+            elif country is not None:
                 found.append(_Candidate(m.start, demonym.end, "LOC", 2, 0.7, m.peel, country.name, country.ident,
                                         country.country))
         return found

@@ -34,9 +34,9 @@ AGENT_WINDOW = 8  # tokens after the trigger where its object may stand
 NOUN_AGENT_WINDOW = 8  # tokens before a verbal noun where the subject of its governing verb may stand
 NUMBER_WINDOW = 4
 COUNTED = {"17": "arrested", "18": "killed", "19": "killed", "20": "killed"}
-# Roots whose verbal noun's pronoun is the one it is done to (إقالته, اعتقاله); elsewhere it is
-# the doer's (إدانتها, تعازيه).
-DONE_TO = {"08", "09", "17", "18", "19", "20"}
+# Codes whose verbal noun's pronoun is the one it is done to (إقالته, اعتقاله, مقتله); elsewhere
+# it is the doer's (إدانتها, تعازيه, تفجيراته, هجماتهم).
+DONE_TO = ("08", "09", "17", "181", "182", "186")
 # Roots whose verbal noun's genitive is its doer (زيارة بخاري, احتجاجات المعارضة); elsewhere the
 # genitive is the one it is done to (اعتقال ماسيموف, إدانة الهجوم).
 GENITIVE_AGENT = {"01", "03", "04", "05", "14", "15"}
@@ -189,7 +189,7 @@ def _participants(doc: Doc, trig: Span, in_clause: list[Actor], all_actors: list
     kind = trig._.kg_kind
     agents: list[str] = []
     patients: list[str] = []
-    if trig._.kg_suffix in ("ه", "ها", "هم") and trig.label_[:2] in DONE_TO:  # إقالته: the pronoun is the patient
+    if trig._.kg_suffix in ("ه", "ها", "هم") and trig.label_.startswith(DONE_TO):  # إقالته: the pronoun is the patient
         antecedent = next((a for a in reversed([a for a in all_actors if a.end <= trig.start])
                            if a.kind in (PERSON, ORGANIZATION)), None)
         if antecedent:
@@ -204,12 +204,15 @@ def _participants(doc: Doc, trig: Span, in_clause: list[Actor], all_actors: list
     subject = None
     if kind == "verb":
         subject = next((a for a in after if gap(a) <= SUBJECT_WINDOW and not a.preposition and _can_act(a)), None)
-    if subject is None and not patients and previous:
+    done_to = trig.label_.startswith(DONE_TO)
+    if subject is None and not patients and previous and (kind == "verb" or not done_to):
         agents.extend(previous)
     elif subject is None and not patients:
         near = [a for a in before if (not a.preposition or a.preposition in ("و",)) and _can_act(a)]
         if kind != "verb":  # a verbal noun takes the subject of the verb just before it
             near = [a for a in near if trig.start - a.end <= NOUN_AGENT_WINDOW and a.kind != LOCATION]
+            if done_to and near and any(near[-1].end <= t.start < trig.start for t in doc.spans["kg_triggers"]):
+                near = []  # يدينون تفجير: who condemns the bombing did not do it
         if near:
             subject = near[-1]
             # coordinated subjects: بوتين ونظيره توكاييف أجريا

@@ -166,7 +166,7 @@ class TitleFinder:
             return None, ents
         first = doc[span.start]
         new = Span(doc, span.start, span.end, label="PERS")
-        new._.kg_conf = 0.6
+        new._.kg_conf, new._.kg_ner = 0.6, False
         new._.kg_peel = self.words.peel(first) if first.norm_[:1] in "وفبلك" else 0
         return (span.start, span.end), sorted(ents + [new], key=lambda e: e.start)
 
@@ -273,9 +273,13 @@ class TitleFinder:
                 holder = (prev.start, prev.end)
         if holder is None:
             return None, ents
-        if not any(e.start == holder[0] and e.end == holder[1] and e.label_ == "PERS" for e in ents):
+        same = next((e for e in ents if e.start == holder[0] and e.end == holder[1] and e.label_ == "PERS"), None)
+        if same is not None:
+            same._.kg_ner = False  # the NER's name, now borne out by its title: no later title splits it
+        else:
             new = Span(doc, holder[0], holder[1], label="PERS")
-            new._.kg_conf = 0.7
+            # (a Span's extension values are kept by its offsets: the NER's span there may have set them)
+            new._.kg_conf, new._.kg_ner = 0.7, False
             new._.kg_peel = self.words.peel(doc[holder[0]]) if holder[0] == j else 0
             ents = sorted([e for e in ents if e.end <= holder[0] or e.start >= holder[1]] + [new],
                           key=lambda e: e.start)
@@ -289,8 +293,9 @@ class TitleFinder:
             end = self.words.name_end(doc, k)  # the NER may stop short: باراك | أوباما
             if not ent._.kg_ner:
                 return ent.start, ent.end
-            # or run on into a title: نايف بن أحمد | ولي العهد
-            inner = next((t for t in range(k + 1, ent.end) if self.titles.match_at(norms, t)), ent.end)
+            # or run on into a title of several words: نايف بن أحمد | ولي العهد (not نور | سلطان نزارباييف)
+            inner = next((t for t in range(k + 1, ent.end) if (m := self.titles.match_at(norms, t, proclitics=False))
+                          and m.end - m.start > 1), ent.end)
             return ent.start, max(min(ent.end, inner), end)
         end = self.words.name_end(doc, k)
         if end == k and after_honorific and doc[k].is_alpha and not doc[k].norm_.startswith("ال"):

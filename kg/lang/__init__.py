@@ -54,6 +54,7 @@ class LanguageData:
     portfolios: dict[str, tuple[str, str]] = field(default_factory=dict)  # normalized -> (as written, english)
     org_heads: dict[str, str] = field(default_factory=dict)  # normalized head -> named | mission
     generic_orgs: set[str] = field(default_factory=set)
+    national_orgs: set[str] = field(default_factory=set)  # الجيش: with a nationality, a named body
     organizations: list[tuple[str, list[str], str]] = field(default_factory=list)
     places: list[tuple[str, list[str], str, str]] = field(default_factory=list)
     demonyms: dict[str, str] = field(default_factory=dict)  # normalized adjective -> ISO code
@@ -96,7 +97,10 @@ def load(lang: str) -> LanguageData:
         data.titles[normalize_text(title)] = Title(title, english, kind, *epithet)
     data.portfolios = {normalize_text(p): (p, en) for p, en in read_table(lang, "portfolios.tsv")}
     data.org_heads = {normalize_text(form): kind for form, _english, kind in read_table(lang, "org_heads.tsv")}
-    data.generic_orgs = {normalize_text(row[0]) for row in read_table(lang, "generic_orgs.tsv")}
+    for form, *national in read_table(lang, "generic_orgs.tsv"):
+        data.generic_orgs.add(normalize_text(form))
+        if national == ["organization"]:
+            data.national_orgs.add(normalize_text(form))
     for row in read_table(lang, "organizations.tsv"):
         row += [""] * (3 - len(row))
         data.organizations.append((row[0], _forms(row[1]), row[2]))
