@@ -88,6 +88,13 @@ def slug_id(path: Path) -> str:
     return re.sub(r"[^\w\-.]", "_", path.stem, flags=re.UNICODE) or "article"
 
 
+def position_id(where: str) -> str:
+    """The identifier of a record that has none: its file and its line or index (news.jsonl:7 →
+    news-7, news.json#0 → news-0), so that two such records of one file stay two articles."""
+    file, n = re.fullmatch(r"(.*?)(?:[:#](\d+))?", where).groups()
+    return f"{slug_id(Path(file))}-{n}" if n else slug_id(Path(file))
+
+
 def read_article(path: Path, published: dt.date | None = None, lang: str = "ar") -> Article:
     """One article from a text file (and its JSON sidecar, if any)."""
     data = read_bytes(path)
@@ -166,7 +173,7 @@ def article_of_record(record, where: str, fields: FieldMap, published: dt.date |
     ident = fields.pick(record, fields.id, USUAL_ID)
     title = fields.pick(record, fields.title, USUAL_TITLE)
     url = record.get("url") if isinstance(record.get("url"), str) else None
-    return Article(text=clean(text), doc_id=record_id(ident) if ident else slug_id(Path(where.replace("#", "-"))),
+    return Article(text=clean(text), doc_id=record_id(ident) if ident else position_id(where),
                    published=date, title=str(title) if title else None, source=url or where,
                    lang=record.get("lang") or lang)
 
@@ -267,9 +274,22 @@ def _files(spec: str) -> list[Path]:
 
 def read_corpus(inputs: list[str], fields: FieldMap = FieldMap(), published: dt.date | None = None,
                 lang: str = "ar", stdin=None):
-    """Every article of the inputs, in order, as Articles; what cannot be read as Rejected.
+    """Every article of the inputs, in order, as Articles; what cannot be read as Rejected. An
+    identifier already read in this run is Rejected too: two articles cannot share one graph.
 
     Streams: a JSON Lines file or a folder is read one record at a time."""
+    first: dict[str, str] = {}
+    for item in _read_inputs(inputs, fields, published, lang, stdin):
+        if isinstance(item, Article):
+            where = item.source or item.doc_id
+            if item.doc_id in first:
+                item = Rejected(where, f"duplicate id {item.doc_id!r} (first read from {first[item.doc_id]})")
+            else:
+                first[item.doc_id] = where
+        yield item
+
+
+def _read_inputs(inputs: list[str], fields: FieldMap, published: dt.date | None, lang: str, stdin):
     for spec in inputs:
         if spec == "-":
             import sys

@@ -9,6 +9,7 @@ queried as one default graph.
 """
 from __future__ import annotations
 
+import http.client
 import json
 import urllib.error
 import urllib.parse
@@ -191,7 +192,11 @@ class SparqlEndpointStore(GraphStore):
     def __init__(self, spec: str, *, read_only: bool = False):
         url = spec.rstrip("/")
         parsed = urllib.parse.urlsplit(url)
-        if not parsed.hostname:
+        try:
+            parsed.port  # noqa: B018 (raises ValueError for a port that is not a number)
+        except ValueError:
+            parsed = None
+        if not parsed or not parsed.hostname:
             raise InputError(f"{spec}: not a SPARQL endpoint address")
         if url.endswith("/sparql"):
             base = url[: -len("/sparql")]
@@ -214,6 +219,8 @@ class SparqlEndpointStore(GraphStore):
             raise InputError(f"{self.url}: {exc.code} {exc.reason}{': ' + detail[0][:200] if detail else ''}") from None
         except (urllib.error.URLError, OSError) as exc:
             raise InputError(f"{self.url}: cannot reach the endpoint ({getattr(exc, 'reason', exc)})") from None
+        except http.client.HTTPException as exc:  # a connection dropped mid-answer, a garbled status line
+            raise InputError(f"{self.url}: no valid answer from the endpoint ({type(exc).__name__})") from None
 
     def replace_graphs(self, graphs, nquads):
         by_graph: dict[str, list[str]] = {g: [] for g in graphs}
@@ -244,6 +251,10 @@ class SparqlEndpointStore(GraphStore):
         from rdflib import Dataset
         from rdflib.plugins.stores.sparqlstore import SPARQLStore
 
+        # Reached first with our own client: an endpoint that is down gets its own clear line,
+        # not SPARQLWrapper's "you did something wrong formulating the URI or the query".
+        self._request(f"{self.query_url}?{urllib.parse.urlencode({'query': 'ASK {}'})}",
+                      headers={"Accept": "application/sparql-results+json"})
         return Dataset(store=SPARQLStore(query_endpoint=self.query_url, returnFormat="json"), default_union=True)
 
     def dump_nquads(self):
