@@ -31,7 +31,10 @@ QUOTES = {'"', "«", "»", "“", "”", "'"}
 MAX_NAME_TOKENS = 6
 MAX_ORG_TAIL = 4  # defining words after a head noun
 COMMON_SURNAME_ZIPF = 5.0  # an ال-word more frequent than this is not a surname (الوطني)
-RARE_WORD_ZIPF = 4.0  # a name may begin with a word rarer than this, or with a given name
+RARE_WORD_ZIPF = 4.0
+RARE_PLACE_ZIPF = 3.0
+COMMON_NAME_ZIPF = 4.5  # a word the NER alone calls a name, more frequent than this, is none
+COMMON_PLACE_ZIPF = 4.0  # the same for a place  # a definite word rarer than this after a place's head noun is its name  # a name may begin with a word rarer than this, or with a given name
 
 for _name, _default in (("kg_peel", 0), ("kg_name", None), ("kg_ident", ""), ("kg_country", None),
                         ("kg_within", None), ("kg_conf", 0.5), ("kg_ner", False)):
@@ -140,7 +143,7 @@ class Words:
             if j == i and trust_first:
                 j += 1
                 continue
-            if j > i and norm.endswith("وا") and len(norm) > 4:
+            if norm.endswith("وا") and len(norm) > 4:
                 break  # a verb in the plural (رفعوا): the name has ended
             if "\u064b" in token.text or norm in self.phrase_starts:
                 break  # tanween (اتصالاً) or the first word of a trigger phrase: not a name
@@ -300,8 +303,9 @@ class EntityFinder:
         first = tail[0]
         institutional = first in self.data.institutional
         national = self.words.gazetteer.demonyms.get(first) is not None
-        if label == "LOC":
-            return institutional or (national and not definite)
+        if label == "LOC":  # a rare definite word names a place (قاعدة العند); a common one describes it
+            rare = first.startswith("ال") and not definite and self.words.zipf(first) < RARE_PLACE_ZIPF
+            return institutional or (national and not definite) or rare
         if definite:
             return len(tail) >= 2 or institutional or national
         return any(w.startswith("ال") for w in tail)
@@ -336,7 +340,7 @@ class EntityFinder:
         """A word that can only be a name: not a known word of the language (زامبيل, داماتورو)."""
         norm = token.norm_
         return token.is_alpha and not norm.startswith("ال") and not self.words.is_common(norm) \
-            and not self.words.glued_word(norm) and self.words.zipf(norm) < 3.0
+            and not self.words.glued_word(norm) and max(self.words.zipf(norm), self.words.zipf(token.text)) < 3.0
 
     def _honorific_persons(self, doc: Doc, norms: list[str]) -> list[_Candidate]:
         found = []
@@ -359,7 +363,9 @@ class EntityFinder:
                 start += 1
             while end > start and self._not_a_name(doc[end - 1], kind):
                 end -= 1
-            if end > start and not (end - start == 1 and self._common_alone(doc[start])):
+            if end > start and not (end - start == 1 and (self._common_alone(doc[start], kind)
+                                                          or kind == PERSON and self._adjective(doc, start))) \
+                    and not self._described(doc, start, end):
                 found.append(_Candidate(start, end, LABELS[kind], 0, 0.6, None))
         return found
 
@@ -367,16 +373,47 @@ class EntityFinder:
         norm = token.norm_
         if not token.is_alpha or norm in self.words.stop or norm in self.data.honorifics:
             return True
-        if kind == PERSON and (self.words.gazetteer.demonyms.get(norm) is not None or norm.endswith("وا")):
+        if kind == PERSON and (self.words.gazetteer.demonyms.get(norm) is not None or norm.endswith("وا")
+                               or self._accusative(norm) or self._common_stem(norm)):
             return True
         return self.words.titles.match_at([norm], 0) is not None and norm not in self.data.given_names
 
-    def _common_alone(self, token: Token) -> bool:
-        """A single word that is a known word of the language, not a name the tables know."""
+    def _described(self, doc: Doc, start: int, end: int) -> bool:
+        """A head noun and a common indefinite adjective (قاعدة عسكرية, قوات يمنية): a description."""
+        if end - start != 2 or doc[start + 1].norm_.startswith("ال"):
+            return False
+        head = strip_article(self.words.clitic_reading(doc[start].norm_)[1])
+        return (head in self.data.place_heads or head in self.data.org_heads or head in self._generic) \
+            and self.words.zipf(doc[start + 1].text) >= COMMON_PLACE_ZIPF
+
+    def _adjective(self, doc: Doc, i: int) -> bool:
+        """An ال-word after a definite common noun is its adjective (السلام المستدام), not a surname
+        as after a given name or a title (عمر البشير, الرئيس البشير)."""
+        if i == 0 or not doc[i].norm_.startswith("ال"):
+            return False
+        before = doc[i - 1].norm_
+        return before.startswith("ال") and before not in self.data.given_names \
+            and self.words.titles.match_at([before], 0) is None and before not in self.data.honorifics \
+            and self.words.zipf(doc[i - 1].text) >= COMMON_NAME_ZIPF
+
+    def _accusative(self, norm: str) -> bool:
+        """A common noun with the accusative alef (جنودا: soldiers), not a name ending in ا (أوباما)."""
+        return norm.endswith("ا") and len(norm) > 3 and self.words.zipf(norm[:-1]) >= COMMON_NAME_ZIPF - 0.5 \
+            and norm not in self.data.given_names
+
+    def _common_stem(self, norm: str) -> bool:
+        """A common word behind a conjunction (والالتزام): a name is rarely glued to و."""
+        peel, stem = self.words.clitic_reading(norm)
+        return peel > 0 and stem not in self.data.given_names and self.words.zipf(stem) >= COMMON_NAME_ZIPF
+
+    def _common_alone(self, token: Token, kind: str) -> bool:
+        """A single word that is a known word of the language, not a name the tables know (a
+        place the gazetteer does not know is rarely a common word: ارتكبت is none)."""
         norm = token.norm_
         if self.words.gazetteer.names.get(norm) is not None or norm in self.data.given_names:
             return False
-        return self.words.is_common(norm) or self.words.zipf(token.text) >= 4.5
+        limit = COMMON_PLACE_ZIPF if kind == LOCATION else COMMON_NAME_ZIPF
+        return self.words.is_common(norm) or self.words.zipf(token.text) >= limit
 
     def _resolve_overlaps(self, doc: Doc, found: list[_Candidate]) -> list[Span]:
         """The rules' spans win an overlap over the NER's; among them the longest, and of equal

@@ -8,7 +8,7 @@ stable: the gazetteer identity (country/KZ, geonames/1526384) or kind/normalized
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from kg.entities import EntityMention
 from kg.lang import LanguageData
@@ -59,13 +59,17 @@ def _signature(words: list[str]) -> tuple[str, ...]:
 
 def resolve_entities(mentions: list[EntityMention], lang: LanguageData) -> tuple[list[Entity], list[str]]:
     """Entities of an article and, for each mention, the key of its entity."""
+    mentions = list(mentions)
     words = [name_words(m.label, lang) or normalize_text(m.label).split() for m in mentions]
     kinds = [m.kind for m in mentions]
     # A name the text gives a person elsewhere is a person here too, whatever the NER said.
     persons = [words[i] for i, m in enumerate(mentions) if m.kind == PERSON and m.confidence >= 0.7]
     for i, m in enumerate(mentions):
-        if m.kind != PERSON and not m.ident and any(_contains(p, words[i]) for p in persons):
+        # (a GeoNames town too: بخاري after محمد بخاري is not Bukhara; the tables' own places stay)
+        if m.kind != PERSON and (not m.ident or m.ident.startswith("geonames/")) \
+                and any(_contains(p, words[i]) for p in persons):
             kinds[i] = PERSON
+            mentions[i] = replace(m, kind=PERSON, name=None, ident="", country=None)
 
     clusters: list[_Cluster] = []
     order = sorted(range(len(mentions)), key=lambda i: (-len(words[i]), mentions[i].mention.start))

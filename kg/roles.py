@@ -132,7 +132,7 @@ class TitleFinder:
         # a name after it is its holder or another phrase, never its owner.
         closed = self._definite(norms, last_word)
         former, j = self._former(norms, j)
-        j = self._skip_adjectives(doc, norms, ents, j)  # المتحدث الرسمي, النائب الثاني
+        j = self._skip_adjectives(doc, norms, ents, m.start, j)  # المتحدث الرسمي, النائب الثاني
         if j < len(doc) and norms[j].startswith(self.spokesman_of):  # المتحدث باسم الوزارة / باسمه
             rest = norms[j][len(self.spokesman_of):]
             if rest in self.data.suffixes:
@@ -144,7 +144,7 @@ class TitleFinder:
             if of and of[0] == "title" and title.kind not in ("office", "state"):
                 of = None  # الملك وزير الخارجية: two people; only an office belongs to another title
             if not (of and of[0] == "title"):
-                j = self._skip_adjectives(doc, norms, ents, j)  # مندوب المملكة الدائم
+                j = self._skip_adjectives(doc, norms, ents, m.start, j)  # مندوب المملكة الدائم
         f2, j = self._former(norms, j)
         if not (of and of[0] == "title"):
             j = self._skip_postings(norms, ents, j)
@@ -175,12 +175,15 @@ class TitleFinder:
         return any(e.start <= start and end <= e.end and e.label_ in ("ORG", "LOC", "PERS") and
                    not (e.start == start and e.end == end and e.label_ == "PERS") for e in ents)
 
-    def _skip_adjectives(self, doc: Doc, norms, ents, j: int) -> int:
+    def _skip_adjectives(self, doc: Doc, norms, ents, title_start: int, j: int) -> int:
         """Past up to two adjectives of a title that say nothing of whose it is (الرسمي, الأمني,
-        الثاني); a nationality or a name is kept, since it tells the owner."""
+        الثاني); a nationality or a name is kept, since it tells the owner; so is a word that
+        does not agree with a masculine title (القاضي المحاكمة) or a function word (التي)."""
         starts = {e.start for e in ents}
+        masculine = not norms[title_start].endswith("ه")
         for _ in range(2):
             if j < len(norms) and norms[j].startswith("ال") and j not in starts and norms[j] not in self.data.former \
+                    and norms[j] not in self.words.stop and not (masculine and norms[j].endswith("ه")) \
                     and self.words.gazetteer.demonyms.get(norms[j]) is None and not self.titles.match_at(norms, j) \
                     and (norms[j] in self.data.ordinals or max(self.words.zipf(norms[j]), self.words.zipf(doc[j].text)) >= 3.5) \
                     and norms[j] not in self.data.honorifics:

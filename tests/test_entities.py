@@ -42,3 +42,30 @@ def test_mentions_point_at_their_words(extract_text):
             assert x.text[m.start:m.end] == m.text
             assert 0 <= m.start < m.end <= len(x.text)
         assert 0 < e.confidence <= 1
+
+
+def test_a_place_named_by_a_rare_word_after_its_head_and_not_by_a_common_adjective(extract_text):
+    x = extract_text("سيطرت القوات على قاعدة الحبانية العسكرية، فيما قصفت الطائرات قاعدة عسكرية قرب المدينة.")
+    places = names(x, LOCATION)
+    assert "قاعدة الحبانية العسكرية" in places
+    assert "قاعدة عسكرية" not in places
+
+
+def test_a_surname_is_a_person_even_where_geonames_has_a_town_of_that_name(extract_text):
+    x = extract_text("قال الرئيس النيجيري محمد بخاري إن الهجوم لن يمر. وأضاف بخاري أن الجيش سيرد.")
+    assert not any(e.kind == LOCATION for e in x.entities if "بخار" in e.name)
+    buhari = next(e for e in x.entities if e.kind == PERSON and "بخاري" in e.name)
+    assert len(buhari.mentions) == 2
+
+
+def test_an_army_with_a_nationality_is_an_organization(extract_text):
+    x = extract_text("قصف الجيش التركي مواقع للتنظيم قرب الحدود.")
+    assert "الجيش التركي" in names(x, ORGANIZATION)
+
+
+def test_common_words_the_ner_takes_for_names_are_dropped(extract_text):
+    # an adjective after a definite noun, a noun in the accusative, a verb in the plural
+    x = extract_text("وجدد الرئيس حرص الدولة على تحقيق السلام المستدام. كما سيلتقي كارتر جنودا "
+                     "في القاعدة. وقال المحامي إن موكليه رفعوا شكوى.")
+    persons = names(x, PERSON)
+    assert not {"المستدام", "كارتر جنودا", "رفعوا"} & persons
