@@ -20,7 +20,8 @@ from kg.lexicon import PhraseLexicon
 from kg.model import LOCATION, ORGANIZATION, PERSON, Event, Mention
 from kg.normalize import is_passive_form
 
-for _name, _default in (("kg_kind", ""), ("kg_passive", False), ("kg_suffix", "")):
+for _name, _default in (("kg_kind", ""), ("kg_passive", False), ("kg_suffix", ""), ("kg_future", False),
+                        ("kg_pluperfect", False)):
     if not Span.has_extension(_name):
         Span.set_extension(_name, default=_default)
 
@@ -40,11 +41,15 @@ DONE_TO = ("08", "09", "17", "181", "182", "186")
 # Roots whose verbal noun's genitive is its doer (زيارة بخاري, احتجاجات المعارضة); elsewhere the
 # genitive is the one it is done to (اعتقال ماسيموف, إدانة الهجوم).
 GENITIVE_AGENT = {"01", "03", "04", "05", "14", "15"}
+# A cooperation told in the future (سوف يوقع, سيزور) is an intent: CAMEO's 03 codes, by the root
+# of what is intended (CAMEO codebook: 031 material cooperation, 032 diplomatic cooperation,
+# 033 aid, 035 yield, 036 meet or negotiate).
+INTENT = {"04": "036", "05": "032", "06": "031", "07": "033", "08": "035"}
 
 
 class TriggerFinder:
     def __init__(self, lang: str):
-        data = load(lang)
+        self.data = data = load(lang)
         self.honorifics: PhraseLexicon = PhraseLexicon(data)
         for form in data.honorifics:
             self.honorifics.add(form, form)
@@ -71,6 +76,12 @@ class TriggerFinder:
             before = norms[m.start - 1] if m.start else ""
             span._.kg_passive = is_passive_form(doc[m.start].text) or (
                 m.value.kind != "verb" and before in PASSIVE_AUXILIARIES)
+            first = norms[m.start][m.peel:]
+            span._.kg_future = before in self.data.future or first in self.data.future_forms or (
+                m.value.kind == "phrase" and first[1:] in self.data.triggers and first[:1] == "س")
+            # وكان البرلمان أقال يانوكوفيتش: the subject stands between كان and the verb
+            span._.kg_pluperfect = m.value.kind == "verb" and any(
+                norms[i] in self.data.pluperfect for i in range(max(0, m.start - 3), m.start - 1))
             triggers.append(span)
         for m in self.reporting.find_all(norms):
             reports.append(Span(doc, m.start, m.end, label="REPORT"))
@@ -147,6 +158,8 @@ def extract_events(doc: Doc, actors: list[Actor], resolve_date, sentence_of, rep
                     strength = s
                     break
         cameo = trig.label_
+        if trig._.kg_future and cameo[:2] in INTENT:
+            cameo = INTENT[cameo[:2]]
         event = Event(cameo=cameo, trigger=trig.text, agents=agents, patients=patients, places=places, date=day,
                       mentions=[Mention(trig.start_char, trig.end_char, trig.text, sentence_of(trig.start))],
                       confidence=0.4 + 0.2 * bool(agents or patients) + 0.1 * bool(places) + 0.1 * bool(day))
@@ -202,6 +215,14 @@ def _participants(doc: Doc, trig: Span, in_clause: list[Actor], all_actors: list
             patients.append(subject.key)
         return agents, patients
     subject = None
+    if trig._.kg_pluperfect:
+        subject = next((a for a in reversed(before) if trig.start - a.end <= 2 and _can_act(a)), None)
+        if subject is not None:
+            agents.append(subject.key)
+        obj = next((a for a in after if not a.preposition and _can_act(a) and gap(a) <= AGENT_WINDOW), None)
+        if obj is not None and obj.key not in agents:
+            patients.append(obj.key)
+        return agents, patients
     if kind == "verb":
         subject = next((a for a in after if gap(a) <= SUBJECT_WINDOW and not a.preposition and _can_act(a)), None)
     done_to = trig.label_.startswith(DONE_TO)
@@ -222,7 +243,7 @@ def _participants(doc: Doc, trig: Span, in_clause: list[Actor], all_actors: list
     if subject is not None:
         agents.insert(0, subject.key) if subject.key not in agents else None
     start = max(trig.end, subject.end if subject and subject.start >= trig.end else trig.end)
-    obj = next((a for a in after if a.start >= start and a.key not in agents and a.kind != LOCATION
+    obj = next((a for a in after if a.start >= start and a.key not in agents and _can_act(a)
                 and a.start - start <= AGENT_WINDOW), None)
     if obj is not None and obj.key not in patients:
         genitive = kind != "verb" and obj.start == trig.end and not obj.preposition

@@ -52,3 +52,14 @@ def test_subject_after_forms_of_address_and_carried_to_the_next_verb(extract_tex
     assert meetings
     assert any("خالد الفيصل" in by_key[a] for e in meetings for a in e.agents)
     assert not any(by_key[a] in ("الرياض", "القاهرة") for e in x.events for a in e.agents)  # cities do not act
+
+
+def test_a_cooperation_in_the_future_is_an_intent_and_kana_puts_the_subject_first(extract_text):
+    x = extract_text("وقال الرئيس الأوكراني بيترو بوروشينكو إنه سوف يوقع اتفاقية مع روسيا. "
+                     "وكان البرلمان الأوكراني أقال فيكتور يانوكوفيتش في فبراير.")
+    by_key = {e.key: e.name for e in x.entities}
+    signing = next(e for e in x.events if e.trigger.endswith("اتفاقية"))
+    assert signing.cameo.startswith("03")  # CAMEO 03: express intent to cooperate
+    dismissal = next(e for e in x.events if e.cameo == "0831")
+    assert [by_key[p] for p in dismissal.patients] == ["فيكتور يانوكوفيتش"]
+    assert not any("يانوكوفيتش" in by_key[a] for a in dismissal.agents)

@@ -76,6 +76,9 @@ class LanguageData:
     home: set[str] = field(default_factory=set)  # المملكة: the article's own country
     postings: set[str] = field(default_factory=set)  # لدى: where a title's holder serves
     owner_markers: set[str] = field(default_factory=set)  # ل ب في: before the owner of a title
+    future: set[str] = field(default_factory=set)  # سوف: the next verb is to come
+    pluperfect: set[str] = field(default_factory=set)  # كان: its subject stands before the verb
+    future_forms: set[str] = field(default_factory=set)  # verb forms with the future prefix (سيوقع)
     place_heads: dict[str, str] = field(default_factory=dict)  # normalized head -> named | town | state
 
 
@@ -116,7 +119,7 @@ def load(lang: str) -> LanguageData:
         {"former": data.former, "particle": data.name_particles, "stop": data.stop_words,
          "ambiguous": data.ambiguous, "not_place": data.not_places, "institutional": data.institutional,
          "ordinal": data.ordinals, "home": data.home, "posting": data.postings,
-         "owner": data.owner_markers}[kind].add(normalize_text(form))
+         "owner": data.owner_markers, "future": data.future, "pluperfect": data.pluperfect}[kind].add(normalize_text(form))
     data.place_heads = {normalize_text(form): kind for form, _english, kind in read_table(lang, "place_heads.tsv")}
     for kind, cameo, forms, english in read_table(lang, "triggers.tsv"):
         trigger = Trigger(cameo, kind, english)
@@ -130,6 +133,11 @@ def load(lang: str) -> LanguageData:
                     for prefix in data.verb_inflections["present_prefix"]:
                         for suffix in data.verb_inflections["present_suffix"]:
                             data.triggers.setdefault(normalize_text(prefix + stem + suffix), trigger)
+                    for prefix in data.verb_inflections.get("future_prefix", []):  # سيوقع: will sign
+                        for suffix in data.verb_inflections["present_suffix"]:
+                            form = normalize_text(prefix + stem + suffix)
+                            data.triggers.setdefault(form, trigger)
+                            data.future_forms.add(form)
             else:
                 data.triggers.setdefault(normalize_text(form), trigger)
     for kind, form, value in read_table(lang, "dates.tsv"):
