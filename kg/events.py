@@ -30,7 +30,6 @@ PASSIVE_AUXILIARIES = {"تم", "يتم", "جري", "يجري"}  # تم اعتق�
 # أن/إن open the reported clause, so the reporting verb's subject and day stay outside it.
 CLAUSE_BREAKS = {"فيما", "بينما", "حيث", "بعدما", "عندما", "حين", "لكن", "ولكن", "كما", "ان", "انه", "انها",
                  "بان", "وان", "انهم", ":"}
-SUBJECT_WINDOW = 4  # tokens after a verb where its subject may stand (VSO)
 AGENT_WINDOW = 8  # tokens after the trigger where its object may stand
 NOUN_AGENT_WINDOW = 8  # tokens before a verbal noun where the subject of its governing verb may stand
 NUMBER_WINDOW = 4
@@ -41,6 +40,7 @@ DONE_TO = ("08", "09", "17", "181", "182", "186")
 # Roots whose verbal noun's genitive is its doer (زيارة بخاري, احتجاجات المعارضة); elsewhere the
 # genitive is the one it is done to (اعتقال ماسيموف, إدانة الهجوم).
 GENITIVE_AGENT = {"01", "03", "04", "05", "14", "15"}
+VIOLENT = {"18", "19", "20"}  # attacks: a person or body after the noun does it (هجمات بوكو حرام)
 # A cooperation told in the future (سوف يوقع, سيزور) is an intent: CAMEO's 03 codes, by the root
 # of what is intended (CAMEO codebook: 031 material cooperation, 032 diplomatic cooperation,
 # 033 aid, 035 yield, 036 meet or negotiate).
@@ -134,7 +134,9 @@ def extract_events(doc: Doc, actors: list[Actor], resolve_date, sentence_of, rep
     (entity key) a reporting verb or وفق attributes the sentence to."""
     told: list[_Told] = []
     dates = list(doc.spans.get("kg_dates", []))
-    address = {i for key in ("kg_titles", "kg_address") for span in doc.spans.get(key, []) for i in range(span.start, span.end)}
+    # Words that may stand between a verb and its subject: forms of address, titles, dates.
+    address = {i for key in ("kg_titles", "kg_address", "kg_dates") for span in doc.spans.get(key, [])
+               for i in range(span.start, span.end)}
     last_agents: tuple[int, list[str]] = (-1, [])  # the sentence and agents of the last event with one
     for trig in sorted(doc.spans.get("kg_triggers", []), key=lambda s: s.start):
         sent = doc[trig.start].sent
@@ -145,8 +147,8 @@ def extract_events(doc: Doc, actors: list[Actor], resolve_date, sentence_of, rep
         if agents:
             last_agents = (sent.start, agents)
         used = set(agents) | set(patients)
-        places = [a.key for a in in_clause if a.kind == LOCATION and a.key not in used
-                  and a.preposition in ("في", "ب", "")][:1]
+        places = [a.key for a in _places(in_clause) if a.key not in used][:1] or \
+            [a.key for a in in_clause if a.kind == LOCATION and a.key not in used and not a.preposition][:1]
         day, strength = None, 0
         clause_dates = [d for d in dates if lo <= d.start and d.end <= hi]
         sent_dates = [d for d in dates if sent.start <= d.start and d.end <= sent.end]
@@ -196,8 +198,8 @@ def _participants(doc: Doc, trig: Span, in_clause: list[Actor], all_actors: list
     after = [a for a in in_clause if a.start >= trig.end]
     before = [a for a in in_clause if a.end <= trig.start]
 
-    def gap(a: Actor) -> int:  # words between the trigger and an actor after it, forms of address aside
-        return sum(1 for i in range(trig.end, a.start) if i not in address)
+    def gap(a: Actor) -> int:  # words between the trigger and an actor after it, address and dates aside
+        return sum(1 for i in range(trig.end, a.start) if i not in address and doc[i].is_alpha)
 
     kind = trig._.kg_kind
     agents: list[str] = []
@@ -223,16 +225,20 @@ def _participants(doc: Doc, trig: Span, in_clause: list[Actor], all_actors: list
         if obj is not None and obj.key not in agents:
             patients.append(obj.key)
         return agents, patients
-    if kind == "verb":
-        subject = next((a for a in after if gap(a) <= SUBJECT_WINDOW and not a.preposition and _can_act(a)), None)
     done_to = trig.label_.startswith(DONE_TO)
+    if kind == "verb":
+        # (يقصف مواقع داعش: past a noun, the name is its genitive, not the verb's subject)
+        subject = next((a for a in after if gap(a) == 0 and not a.preposition and _can_act(a)), None)
+    elif kind == "noun" and not done_to:
+        subject = _doer_of_noun(trig, after, all_actors, gap)
     if subject is None and not patients and previous and (kind == "verb" or not done_to):
         agents.extend(previous)
     elif subject is None and not patients:
         near = [a for a in before if (not a.preposition or a.preposition in ("و",)) and _can_act(a)]
         if kind != "verb":  # a verbal noun takes the subject of the verb just before it
             near = [a for a in near if trig.start - a.end <= NOUN_AGENT_WINDOW and a.kind != LOCATION]
-            if done_to and near and any(near[-1].end <= t.start < trig.start for t in doc.spans["kg_triggers"]):
+            if (done_to or trig.label_[:2] in VIOLENT) and near \
+                    and any(near[-1].end <= t.start < trig.start for t in doc.spans["kg_triggers"]):
                 near = []  # يدينون تفجير: who condemns the bombing did not do it
         if near:
             subject = near[-1]
@@ -243,8 +249,9 @@ def _participants(doc: Doc, trig: Span, in_clause: list[Actor], all_actors: list
     if subject is not None:
         agents.insert(0, subject.key) if subject.key not in agents else None
     start = max(trig.end, subject.end if subject and subject.start >= trig.end else trig.end)
+    where = _places(after)
     obj = next((a for a in after if a.start >= start and a.key not in agents and _can_act(a)
-                and a.start - start <= AGENT_WINDOW), None)
+                and a not in where and a.start - start <= AGENT_WINDOW), None)
     if obj is not None and obj.key not in patients:
         genitive = kind != "verb" and obj.start == trig.end and not obj.preposition
         if genitive and not agents and trig.label_[:2] in GENITIVE_AGENT:
@@ -252,6 +259,35 @@ def _participants(doc: Doc, trig: Span, in_clause: list[Actor], all_actors: list
         else:
             patients.append(obj.key)
     return agents, patients
+
+
+def _places(actors: list[Actor]) -> list[Actor]:
+    """The places among actors: after في or ب, and those coordinated with one (في نيجيريا والكاميرون)."""
+    out: list[Actor] = []
+    for a in actors:
+        if a.kind != LOCATION:
+            continue
+        if a.preposition in ("في", "ب") or a.preposition == "و" and out and a.start - out[-1].end <= 1:
+            out.append(a)
+    return out
+
+
+def _doer_of_noun(trig: Span, after: list[Actor], all_actors: list[Actor], gap) -> Actor | None:
+    """Who does what a verbal noun names, where the noun says it: its genitive (زيارة بخاري,
+    هجمات جماعة بوكو حرام), a person or body after ل (زيارة للرئيس النيجيري), or its pronoun
+    (مبايعتها: the body named before). Attacks take a person or body only (قصف المدينة is done to it)."""
+    root = trig.label_[:2]
+    if root not in GENITIVE_AGENT and root not in VIOLENT:
+        return None
+    doers = (PERSON, ORGANIZATION) if root in VIOLENT else (PERSON, ORGANIZATION, LOCATION)
+    if trig._.kg_suffix in ("ه", "ها", "هم"):
+        return next((a for a in reversed([a for a in all_actors if a.end <= trig.start]) if a.kind in doers), None)
+    first = next((a for a in after if gap(a) <= 1), None)
+    if first is None or first.kind not in doers:
+        return None
+    if not first.preposition or first.preposition == "ل" and first.kind != LOCATION:
+        return first
+    return None
 
 
 def _count(doc: Doc, trig: Span, multipliers: dict[str, int]) -> int | None:

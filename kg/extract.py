@@ -5,6 +5,8 @@ import bisect
 import datetime as dt
 import hashlib
 
+from spacy.tokens import Span
+
 from kg.dates import resolve_date
 from kg.entities import entity_mentions
 from kg.events import Actor, preposition_before, extract_events
@@ -72,13 +74,22 @@ def extract(text: str, published: dt.date | None = None, *, lang: str = "ar", do
         of = span._.kg_of
         if of and of[0] == "entity":
             owned.update(range(of[1], of[2]))
+    # A name after its titles takes the preposition in front of them (بالرئيس الفرنسي إيمانويل ماكرون).
+    led_by: dict[tuple[int, int], Span] = {}
+    for span in doc.spans.get("kg_titles", []):
+        held = span._.kg_holder
+        if held and span.start < held[0] and (held not in led_by or span.start < led_by[held].start):
+            led_by[held] = span
     actors = []
     for m, key in zip(mentions, keys):
         if m.tokens[0] in owned:
             continue
         peel = m.mention.start - doc[m.tokens[0]].idx
-        actors.append(Actor(key, kinds.get(key, m.kind), m.tokens[0], m.tokens[1],
-                            preposition_before(doc, m.tokens[0], peel)))
+        preposition = preposition_before(doc, m.tokens[0], peel)
+        title = led_by.get(m.tokens)
+        if not preposition and title is not None:
+            preposition = preposition_before(doc, title.start, title._.kg_peel)
+        actors.append(Actor(key, kinds.get(key, m.kind), m.tokens[0], m.tokens[1], preposition))
     named = {m.tokens for m in mentions}
     for t in titles:
         holder_span = next((s for s in doc.spans["kg_titles"] if (s.start, s.end) == t.tokens), None)

@@ -63,3 +63,22 @@ def test_a_cooperation_in_the_future_is_an_intent_and_kana_puts_the_subject_firs
     dismissal = next(e for e in x.events if e.cameo == "0831")
     assert [by_key[p] for p in dismissal.patients] == ["فيكتور يانوكوفيتش"]
     assert not any("يانوكوفيتش" in by_key[a] for a in dismissal.agents)
+
+
+def test_who_does_what_a_verbal_noun_names(extract_text):
+    x = extract_text("أدانت الولايات المتحدة أمس هجمات جماعة بوكو حرام في نيجيريا والكاميرون. "
+                     "وجاء ذلك خلال زيارة للرئيس النيجيري محمد بخاري إلى واشنطن.")
+    by_key = {e.key: e.name for e in x.entities}
+    attack = next(e for e in x.events if e.cameo.startswith("19"))
+    assert [by_key[a] for a in attack.agents] == ["بوكو حرام"]  # not the United States, who condemned it
+    assert not attack.patients and {by_key[p] for p in attack.places} <= {"نيجيريا", "الكاميرون"}
+    visit = next(e for e in x.events if e.cameo.startswith("04"))
+    assert [by_key[a] for a in visit.agents] == ["محمد بخاري"]
+
+
+def test_a_name_after_the_object_noun_is_no_subject(extract_text):
+    x = extract_text("الجيش التركي يقصف مواقع داعش في سوريا.")
+    by_key = {e.key: e.name for e in x.entities}
+    strike = next(e for e in x.events if e.cameo.startswith("19"))
+    assert [by_key[a] for a in strike.agents] == ["الجيش التركي"]
+    assert [by_key[p] for p in strike.patients] == ["داعش"]
