@@ -21,7 +21,7 @@ from kg.model import LOCATION, ORGANIZATION, PERSON, Event, Mention
 from kg.normalize import is_passive_form
 
 for _name, _default in (("kg_kind", ""), ("kg_passive", False), ("kg_suffix", ""), ("kg_future", False),
-                        ("kg_pluperfect", False)):
+                        ("kg_pluperfect", False), ("kg_definite", False)):
     if not Span.has_extension(_name):
         Span.set_extension(_name, default=_default)
 
@@ -41,6 +41,7 @@ DONE_TO = ("08", "09", "17", "181", "182", "186")
 # genitive is the one it is done to (اعتقال ماسيموف, إدانة الهجوم).
 GENITIVE_AGENT = {"01", "03", "04", "05", "14", "15"}
 VIOLENT = {"18", "19", "20"}  # attacks: a person or body after the noun does it (هجمات بوكو حرام)
+PRONOUNS = ("ه", "ها", "هم")  # his, her or its, their
 # A cooperation told in the future (سوف يوقع, سيزور) is an intent: CAMEO's 03 codes, by the root
 # of what is intended (CAMEO codebook: 031 material cooperation, 032 diplomatic cooperation,
 # 033 aid, 035 yield, 036 meet or negotiate).
@@ -77,6 +78,8 @@ class TriggerFinder:
             span._.kg_passive = is_passive_form(doc[m.start].text) or (
                 m.value.kind != "verb" and before in PASSIVE_AUXILIARIES)
             first = norms[m.start][m.peel:]
+            span._.kg_definite = m.value.kind == "noun" and (first.startswith("ال") or norms[m.start][:m.peel].endswith("ال")
+                                                          or norms[m.start][:m.peel] in self.data.article_prefixes)
             span._.kg_future = before in self.data.future or first in self.data.future_forms or (
                 m.value.kind == "phrase" and first[1:] in self.data.triggers and first[:1] == "س")
             # وكان البرلمان أقال يانوكوفيتش: the subject stands between كان and the verb
@@ -169,6 +172,16 @@ def extract_events(doc: Doc, actors: list[Actor], resolve_date, sentence_of, rep
         if count and cameo[:2] in COUNTED:
             event.counts[COUNTED[cameo[:2]]] = count
         source = reported.get(sent.start)
+        earlier = next((t for t in reversed(told) if t.root == cameo[:2]), None) if trig._.kg_definite else None
+        if earlier is not None:  # الهجوم, خلال الاستقبال: the event told before, named again
+            told_before = earlier.event
+            told_before.mentions.extend(event.mentions)
+            for attr in ("agents", "patients"):
+                getattr(told_before, attr).extend(k for k in getattr(event, attr)
+                                                  if k not in told_before.agents + told_before.patients)
+            continue
+        if trig._.kg_definite and not (agents or patients):
+            continue  # التهديد, القصف المستمر: a kind of event spoken of, with nobody to it
         told.append(_Told(event, cameo[:2], strength, {source} if source else set()))
     return _merge(told)
 
@@ -204,7 +217,7 @@ def _participants(doc: Doc, trig: Span, in_clause: list[Actor], all_actors: list
     kind = trig._.kg_kind
     agents: list[str] = []
     patients: list[str] = []
-    if trig._.kg_suffix in ("ه", "ها", "هم") and trig.label_.startswith(DONE_TO):  # إقالته: the pronoun is the patient
+    if trig._.kg_suffix in PRONOUNS and trig.label_.startswith(DONE_TO):  # إقالته: the pronoun is the patient
         antecedent = next((a for a in reversed([a for a in all_actors if a.end <= trig.start])
                            if a.kind in (PERSON, ORGANIZATION)), None)
         if antecedent:
@@ -229,15 +242,18 @@ def _participants(doc: Doc, trig: Span, in_clause: list[Actor], all_actors: list
     if kind == "verb":
         # (يقصف مواقع داعش: past a noun, the name is its genitive, not the verb's subject)
         subject = next((a for a in after if gap(a) == 0 and not a.preposition and _can_act(a)), None)
-    elif kind == "noun" and not done_to:
+    elif not done_to and not trig._.kg_definite:  # (a definite noun heads no genitive)
         subject = _doer_of_noun(trig, after, all_actors, gap)
-    if subject is None and not patients and previous and (kind == "verb" or not done_to):
+    violent = done_to or trig.label_[:2] in VIOLENT
+    if trig._.kg_definite:
+        pass  # الهجوم, التهديد: the noun itself says who, or nobody does
+    elif subject is None and not patients and previous and (kind == "verb" or not violent):
         agents.extend(previous)
     elif subject is None and not patients:
         near = [a for a in before if (not a.preposition or a.preposition in ("و",)) and _can_act(a)]
         if kind != "verb":  # a verbal noun takes the subject of the verb just before it
             near = [a for a in near if trig.start - a.end <= NOUN_AGENT_WINDOW and a.kind != LOCATION]
-            if (done_to or trig.label_[:2] in VIOLENT) and near \
+            if violent and near \
                     and any(near[-1].end <= t.start < trig.start for t in doc.spans["kg_triggers"]):
                 near = []  # يدينون تفجير: who condemns the bombing did not do it
         if near:
@@ -249,9 +265,19 @@ def _participants(doc: Doc, trig: Span, in_clause: list[Actor], all_actors: list
     if subject is not None:
         agents.insert(0, subject.key) if subject.key not in agents else None
     start = max(trig.end, subject.end if subject and subject.start >= trig.end else trig.end)
+    if violent and not patients:  # التفجير الذي استهدف مسجدا لقوات الطوارئ: whom it hit
+        data = load(doc.lang_)
+        for i in range(trig.end, min(trig.end + 4, len(doc) - 1)):
+            if doc[i].norm_ in data.relatives and doc[i + 1].norm_ in data.target_verbs:
+                hit = next((a for a in after if a.start > i + 1 and gap(a) <= i + 5 - trig.end and _can_act(a)
+                            and a.key not in agents), None)
+                if hit is not None:
+                    patients.append(hit.key)
+                break
     where = _places(after)
     obj = next((a for a in after if a.start >= start and a.key not in agents and _can_act(a)
-                and a not in where and a.start - start <= AGENT_WINDOW), None)
+                and a not in where and a.start - start <= AGENT_WINDOW
+                and (not trig._.kg_definite or a.preposition in ("علي", "ضد", "ل"))), None)
     if obj is not None and obj.key not in patients:
         genitive = kind != "verb" and obj.start == trig.end and not obj.preposition
         if genitive and not agents and trig.label_[:2] in GENITIVE_AGENT:
@@ -280,8 +306,10 @@ def _doer_of_noun(trig: Span, after: list[Actor], all_actors: list[Actor], gap) 
     if root not in GENITIVE_AGENT and root not in VIOLENT:
         return None
     doers = (PERSON, ORGANIZATION) if root in VIOLENT else (PERSON, ORGANIZATION, LOCATION)
-    if trig._.kg_suffix in ("ه", "ها", "هم"):
+    if trig._.kg_suffix in PRONOUNS:
         return next((a for a in reversed([a for a in all_actors if a.end <= trig.start]) if a.kind in doers), None)
+    if trig._.kg_kind != "noun":
+        return None  # (أجرى اتصالا هاتفيا بالرئيس: a phrase's doer is the verb's subject)
     first = next((a for a in after if gap(a) <= 1), None)
     if first is None or first.kind not in doers:
         return None

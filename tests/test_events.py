@@ -82,3 +82,12 @@ def test_a_name_after_the_object_noun_is_no_subject(extract_text):
     strike = next(e for e in x.events if e.cameo.startswith("19"))
     assert [by_key[a] for a in strike.agents] == ["الجيش التركي"]
     assert [by_key[p] for p in strike.patients] == ["داعش"]
+
+
+def test_a_definite_noun_names_the_event_told_before_and_adds_whom_it_hit(extract_text):
+    x = extract_text("الكويت تدين تفجير عسير. وأدانت دولة الكويت التفجير الإرهابي الذي استهدف مسجدا "
+                     "لقوات الطوارئ في منطقة عسير.")
+    by_key = {e.key: e.name for e in x.entities}
+    bombings = [e for e in x.events if e.cameo.startswith("18")]
+    assert len(bombings) == 1 and len(bombings[0].mentions) == 2
+    assert [by_key[p] for p in bombings[0].patients] == ["قوات الطوارئ"]

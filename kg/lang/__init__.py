@@ -79,6 +79,8 @@ class LanguageData:
     future: set[str] = field(default_factory=set)  # سوف: the next verb is to come
     pluperfect: set[str] = field(default_factory=set)  # كان: its subject stands before the verb
     future_forms: set[str] = field(default_factory=set)  # verb forms with the future prefix (سيوقع)
+    relatives: set[str] = field(default_factory=set)  # الذي التي
+    target_verbs: set[str] = field(default_factory=set)  # استهدف: whom an attack hit
     place_heads: dict[str, str] = field(default_factory=dict)  # normalized head -> named | town | state
 
 
@@ -119,7 +121,8 @@ def load(lang: str) -> LanguageData:
         {"former": data.former, "particle": data.name_particles, "stop": data.stop_words,
          "ambiguous": data.ambiguous, "not_place": data.not_places, "institutional": data.institutional,
          "ordinal": data.ordinals, "home": data.home, "posting": data.postings,
-         "owner": data.owner_markers, "future": data.future, "pluperfect": data.pluperfect}[kind].add(normalize_text(form))
+         "owner": data.owner_markers, "future": data.future, "pluperfect": data.pluperfect,
+         "relative": data.relatives, "target": data.target_verbs}[kind].add(normalize_text(form))
     data.place_heads = {normalize_text(form): kind for form, _english, kind in read_table(lang, "place_heads.tsv")}
     for kind, cameo, forms, english in read_table(lang, "triggers.tsv"):
         trigger = Trigger(cameo, kind, english)
@@ -140,6 +143,8 @@ def load(lang: str) -> LanguageData:
                             data.future_forms.add(form)
             else:
                 data.triggers.setdefault(normalize_text(form), trigger)
+                if kind == "noun" and not form.startswith("ال"):  # التفجير, الاعتقال: with the article
+                    data.triggers.setdefault(normalize_text("ال" + form), trigger)
     for kind, form, value in read_table(lang, "dates.tsv"):
         table = {"weekday": data.weekdays, "relative": data.relative_days,
                  "month": data.months, "hijri": data.hijri_months}[kind]
