@@ -376,7 +376,11 @@ class EntityFinder:
         if kind == PERSON and (self.words.gazetteer.demonyms.get(norm) is not None or norm.endswith("وا")
                                or self._accusative(norm) or self._common_stem(norm)):
             return True
-        return self.words.titles.match_at([norm], 0) is not None and norm not in self.data.given_names
+        if norm in self.data.given_names:
+            return False
+        # a title, also in the dual or plural (الرئيسين, المسؤولون)
+        return any(self.words.titles.match_at([strip_article(form)], 0) is not None
+                   for form in (norm, *(norm[:-2] for end in ("ين", "ان", "ون") if norm.endswith(end))))
 
     def _described(self, doc: Doc, start: int, end: int) -> bool:
         """A head noun and a common indefinite adjective (قاعدة عسكرية, قوات يمنية): a description."""

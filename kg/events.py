@@ -307,11 +307,12 @@ def _doer_of_noun(trig: Span, after: list[Actor], all_actors: list[Actor], gap) 
         return None
     doers = (PERSON, ORGANIZATION) if root in VIOLENT else (PERSON, ORGANIZATION, LOCATION)
     if trig._.kg_suffix in PRONOUNS:
-        return next((a for a in reversed([a for a in all_actors if a.end <= trig.start]) if a.kind in doers), None)
+        return next((a for a in reversed([a for a in all_actors if a.end <= trig.start])
+                     if a.kind in doers and _can_act(a)), None)
     if trig._.kg_kind != "noun":
         return None  # (أجرى اتصالا هاتفيا بالرئيس: a phrase's doer is the verb's subject)
     first = next((a for a in after if gap(a) <= 1), None)
-    if first is None or first.kind not in doers:
+    if first is None or first.kind not in doers or not _can_act(first):
         return None
     if not first.preposition or first.preposition == "ل" and first.kind != LOCATION:
         return first
