@@ -96,6 +96,11 @@ class Words:
             if rest:
                 self.title_phrases.setdefault(first, []).append(tuple(rest))
 
+    def future_verb(self, norm: str) -> bool:
+        """سيعود, ستعقد: a common verb in the future, not a name (سيف, سيرغي)."""
+        return norm[:2] in ("سي", "ست", "سن") and norm not in self.data.given_names \
+            and self.zipf(norm[1:]) >= RARE_WORD_ZIPF
+
     def zipf(self, word: str) -> float:
         return self._zipf(word, self.lang)
 
@@ -150,6 +155,8 @@ class Words:
             if j > i and any(tuple(t.norm_ for t in doc[j + 1:j + 1 + len(rest)]) == rest
                              for rest in self.title_phrases.get(norm, ())):
                 break  # ... بن أحمد ولي العهد: a title of several words (ولي is also a given name)
+            if j > i and self.future_verb(norm):
+                break
             if norm in self.data.name_particles:
                 if j + 1 < stop and doc[j + 1].is_alpha:
                     j += 1
@@ -170,8 +177,8 @@ class Words:
                     self.glued_word(norm) or first and self.zipf(norm) >= RARE_WORD_ZIPF):
                 break
             if norm.startswith("ال") and not after_particle:
-                if first or self.zipf(norm) >= COMMON_SURNAME_ZIPF:
-                    break
+                if first or self.zipf(norm) >= COMMON_SURNAME_ZIPF or norm.endswith("ات"):
+                    break  # (a plural in ات is no family name: هادي | الميليشيات)
                 j += 1
                 break  # an ال-surname ends the name (عمر البشير)
             j += 1
@@ -273,6 +280,13 @@ class EntityFinder:
                 known = place.value  # جماعة بوكو حرام, حركة الحوثيين: the organization the table knows
         elif not definite and j < len(doc) and self._rare_name(doc[j]):
             j += 1  # منطقة زامبيل, قاعدة العند
+        elif not definite and j + 1 < len(doc) and self._royal(norms[j]):
+            end = self.words.name_end(doc, j + 1, trust_first=True)
+            while end > j + 2 and norms[end - 1].startswith("ال") and self.words.zipf(doc[end - 1].text) >= RARE_PLACE_ZIPF:
+                end -= 1  # (جامعة الملك سعود | المؤتمر: the word after is no family name)
+            if end > j + 1:  # جامعة الملك سعود, مطار الملك خالد الدولي: named after a person
+                end = self._institutional_tail(norms, end)
+                return [_Candidate(i, end, label, 2, 0.7, peel)]
         named_tail = j > i + 1
         j = self._definite_tail(doc, norms, j, chains=label == "ORG")
         if j == i + 1:
@@ -290,6 +304,12 @@ class EntityFinder:
             return [_Candidate(i, j, label, 2, 0.8, peel, known.name, known.ident)]
         confidence = 0.5 if definite else 0.6 + 0.1 * named_tail
         return [_Candidate(i, j, label, 1, confidence, peel)]
+
+    def _royal(self, norm: str) -> bool:
+        """A ruler's title before a name inside the name of a place or body (الملك, الأمير, الشيخ)."""
+        title = self.data.titles.get(strip_article(norm))
+        return title is not None and title.kind in ("leader", "noble") and norm.startswith("ال") \
+            or norm in self.data.honorifics and norm.startswith("ال")
 
     def _institutional_tail(self, norms: list[str], j: int) -> int:
         while j < len(norms) and norms[j] in self.data.institutional:
@@ -374,7 +394,7 @@ class EntityFinder:
         if not token.is_alpha or norm in self.words.stop or norm in self.data.honorifics:
             return True
         if kind == PERSON and (self.words.gazetteer.demonyms.get(norm) is not None or norm.endswith("وا")
-                               or self._accusative(norm) or self._common_stem(norm)):
+                               or self._accusative(norm) or self._common_stem(norm) or self.words.future_verb(norm)):
             return True
         if norm in self.data.given_names:
             return False

@@ -57,6 +57,8 @@ class TitleFinder:
             m = self.titles.match_at(norms, i)
             if m is not None:  # a title beats the NER's guess over its words
                 ents = [e for e in ents if not (e._.kg_ner and e.start < m.end and m.start < e.end)]
+            if m is not None and m.suffix and self._definite(norms, (m.end - 1, m.peel if m.end - 1 == m.start else 0)):
+                m = None  # المحافظة is no المحافظ + ه: the article and a pronoun never meet
             if m is None or self._inside_name(ents, m.start, m.end):
                 i += 1
                 continue
@@ -384,8 +386,9 @@ def extract_roles(doc: Doc, key_at, entity_kinds, add_country, sentence_of, data
                 or t.klass in ("epithet", "noble") and t.of is None:
             continue  # الأمير محمد بن سلمان: a prince, not the emir of anywhere
         of, confidence = t.of, 0.8
-        if of is None and t.klass in ("leader", "state") and own_country:
-            of, confidence = own_country, 0.5
+        default = own_country.get(t.klass)
+        if of is None and default:
+            of, confidence = default, 0.5
         title = t.same_as.title if t.same_as else t.title
         key = (t.holder, title, t.former)
         role = roles.get(key)
@@ -434,10 +437,11 @@ def _antecedent(doc, span, pronoun, key_at, entity_kinds, holder, persons_first=
     return None
 
 
-def _own_country(doc, key_at, add_country, data: LanguageData) -> str | None:
-    """The country whose leaders and ministers the article names without saying whose they are:
-    the one its bare home word names (المملكة in the Saudi press), else the country it is most
-    about, counting the country's names, its nationality adjectives and its cities."""
+def _own_country(doc, key_at, add_country, data: LanguageData) -> dict[str, str | None]:
+    """The country whose leaders and ministers the article names without saying whose they are,
+    by title class: for ministers the one its bare home word names (المملكة in the Saudi press),
+    else, as for leaders, the country it is most about, counting the country's names, its
+    nationality adjectives and its cities."""
     counts: Counter = Counter()
     home: Counter = Counter()
     first: dict[str, tuple[int, int]] = {}
@@ -454,14 +458,19 @@ def _own_country(doc, key_at, add_country, data: LanguageData) -> str | None:
     for m in gazetteer(data.lang).demonyms.find_all(norms, proclitics=False):
         counts[m.value] += 1
         first.setdefault(m.value, (m.start, m.end))
-    code = (home or counts).most_common(1)[0][0] if counts else None
-    if code is None or code not in first:
-        return None
-    start, end = first[code]
-    ent = next((e for e in doc.ents if (e.start, e.end) == (start, end)), None)
-    if ent is not None:
-        return key_at((start, end))
-    return add_country(code, Mention(doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text), doc[start:end].text))
+    def key(counter: Counter) -> str | None:
+        code = counter.most_common(1)[0][0] if counter else None
+        if code is None or code not in first:
+            return None
+        start, end = first[code]
+        if any((e.start, e.end) == (start, end) for e in doc.ents):
+            return key_at((start, end))
+        return add_country(code, Mention(doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text),
+                                         doc[start:end].text))
+
+    # A minister with no owner is the home country's; a president the country the article is about
+    # (in the Saudi press الرئيس هادي is Yemen's: the kingdom has no president).
+    return {"state": key(home or counts), "leader": key(counts)}
 
 
 def title_translations(data: LanguageData) -> dict[str, str]:

@@ -79,3 +79,18 @@ def test_an_epithet_alone_is_the_person_it_names_elsewhere(extract_text):
     persons = [e for e in x.entities if e.kind == "person"]
     assert not any("خادم" in e.name for e in persons)  # no second person for the epithet
     assert ("ملك", "المملكة العربية السعودية", False) in roles_by_holder(x)["سلمان بن عبدالعزيز آل سعود"]
+
+
+def test_a_president_with_no_owner_is_of_the_country_the_article_is_about(extract_text):
+    # المملكة makes Saudi Arabia the article's home, but a president there is not Saudi
+    x = extract_text("وأكد وزير الخارجية عادل الجبير أن المملكة تدعم الشرعية في اليمن، وأن الرئيس "
+                     "عبدربه منصور هادي سيعود إلى عدن. وقال إن الحوثيين انسحبوا من صنعاء وتعز.")
+    roles = roles_by_holder(x)
+    assert ("رئيس", "اليمن", False) in roles["عبدربه منصور هادي"]
+    assert ("وزير الخارجية", "المملكة العربية السعودية", False) in roles["عادل الجبير"]
+
+
+def test_no_title_in_a_name_or_in_a_definite_word(extract_text):
+    x = extract_text("نظمت جامعة الملك سعود المؤتمر. وأكد المسؤول أن المحافظة تكرس جهودها للتنمية.")
+    assert not x.roles
+    assert "جامعة الملك سعود" in {e.name for e in x.entities if e.kind == "organization"}
