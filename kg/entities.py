@@ -322,7 +322,7 @@ class EntityFinder:
         (الديوان الملكي) or a nationality (القنصلية الأميركية); for a place only the last two."""
         first = tail[0]
         institutional = first in self.data.institutional
-        national = self.words.gazetteer.demonyms.get(first) is not None
+        national = self.words.gazetteer.demonyms.get(first) is not None or first in self.data.regional
         if label == "LOC":  # a rare definite word names a place (قاعدة العند); a common one describes it
             rare = first.startswith("ال") and not definite and self.words.zipf(first) < RARE_PLACE_ZIPF
             return institutional or (national and not definite) or rare
@@ -341,6 +341,11 @@ class EntityFinder:
                 break
             if n.startswith("ال"):
                 j += 1
+                if (self.words.gazetteer.demonyms.get(n) is not None or n in self.data.regional) and not (
+                        n.endswith("ه") and j + 1 < len(doc) and norms[j].endswith("ه") and norms[j + 1].startswith("ال")):
+                    # البرلمان العربي | التفجير: a nationality or a region's adjective ends the name, but
+                    # for another adjective agreeing with it (الآلية الأفريقية رفيعة المستوى)
+                    break
                 continue
             if chains and j + 1 < len(doc) and norms[j + 1].startswith("ال") and doc[j + 1].is_alpha \
                     and not self.words.is_common(n) and not self.words.glued_word(n) \

@@ -152,6 +152,8 @@ class TitleFinder:
             j = self._skip_postings(norms, ents, j)
         span._.kg_title = display
         span._.kg_class = title.kind
+        if of and of[0] == "generic":  # no country's by default either
+            of, span._.kg_class = None, "office"
         span._.kg_former = former or f2
         span._.kg_of = of
         return span, j
@@ -222,6 +224,9 @@ class TitleFinder:
             return ("title", nested.start, nested.end), j
         if closed:
             return None, j
+        generic = self.generic.match_at(norms, j, proclitics=False)
+        if generic is not None and not nested:  # رئيس البرلمان: the head of a body, whoever's it is
+            return ("generic",), generic.end
         if ent is not None and ent.label_ == "PERS" and not construct:
             return None, j  # a name after a title that is no genitive's head is its holder
         if ent is not None and ent.label_ in ("ORG", "LOC", "PERS"):
@@ -308,9 +313,10 @@ class TitleFinder:
             end = end if end > k + 1 else k
         if ent is not None and end <= ent.end:
             return None  # a place or organization stands there
-        # After a title, a name runs on even through a place name inside it (نور سلطان نزارباييف).
+        # After a title, a name runs on even through a place name inside it (نور سلطان نزارباييف),
+        # not into one at its end (مدير جوازات منطقة نجران العميد سعد الجهني).
         if end > k and not any(e.start < end and k < e.end and e.label_ in ("ORG", "LOC") and e.start != k and
-                               e.end > end for e in ents):
+                               (e.end > end or e.end == end and e.end - e.start > 1) for e in ents):
             return k, end
         return None
 

@@ -69,3 +69,10 @@ def test_common_words_the_ner_takes_for_names_are_dropped(extract_text):
                      "في القاعدة. وقال المحامي إن موكليه رفعوا شكوى.")
     persons = names(x, PERSON)
     assert not {"المستدام", "كارتر جنودا", "رفعوا"} & persons
+
+
+def test_a_regional_adjective_ends_the_name_of_a_body(extract_text):
+    x = extract_text("أدان البرلمان العربي التفجير الإرهابي. ودعت منظمة التعاون الإسلامي الاتحاد الأوروبي إلى "
+                     "التحرك، فيما استعاد التحالف العربي مدينة عدن.")
+    orgs = {e.name for e in x.entities if e.kind == ORGANIZATION}
+    assert {"البرلمان العربي", "منظمة التعاون الإسلامي", "الاتحاد الأوروبي", "التحالف العربي"} <= orgs
