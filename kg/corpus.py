@@ -29,13 +29,12 @@ from typing import Iterable
 
 from kg.ingest import Article, Rejected
 from kg.model import Extraction
-from kg.nquads import extraction_quads
+from kg.nquads import extraction_statements
 from kg.rdf import article_iri
 from kg.resolve_corpus import alias_table, canonical, corroborated_events
 
 CHUNK = 8  # articles a worker takes at once
 IN_FLIGHT = 4  # chunks waiting per worker
-WRITE_BATCH = 200_000  # N-Quads lines a store takes at once
 INDEX_VERSION = "1"  # bump when what an Extraction holds or how it is written changes
 
 SCHEMA = """
@@ -234,19 +233,15 @@ def write_graphs(index: CorpusIndex, store, summary: Summary) -> None:
         if fingerprint != written:
             stale.append((doc_id, fingerprint))
 
-    graphs, lines, done = [], [], []
-    for doc_id, fingerprint in stale:
-        x = index.extraction(doc_id)
-        graphs.append(str(article_iri(doc_id)))
-        lines.extend(extraction_quads(x, alias, merged_by_doc.get(doc_id)))
-        done.append((fingerprint, doc_id))
-        if len(lines) >= WRITE_BATCH:
-            _flush(store, index, graphs, lines, done)
-            summary.written += len(done)
-            graphs, lines, done = [], [], []
-    if graphs:
-        _flush(store, index, graphs, lines, done)
-        summary.written += len(done)
+    if stale:
+        # The graphs that go are removed first, then the new ones stream into the store (bulk
+        # loads); only then are they marked written, so an interrupted write is done again.
+        store.drop_graphs(str(article_iri(doc_id)) for doc_id, _ in stale)
+        store.add_graphs(extraction_statements(index.extraction(doc_id), alias, merged_by_doc.get(doc_id))
+                         for doc_id, _ in stale)
+        db.executemany("UPDATE articles SET written = ? WHERE doc_id = ?", [(f, d) for d, f in stale])
+        index.commit()
+        summary.written += len(stale)
 
     summary.articles = db.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
     summary.triples = store.count()
@@ -255,12 +250,6 @@ def write_graphs(index: CorpusIndex, store, summary: Summary) -> None:
     summary.corroborated = len(set(merged.values()))
     summary.events = all_events - len(merged) + summary.corroborated
     summary.aliases = len(alias)
-
-
-def _flush(store, index: CorpusIndex, graphs, lines, done) -> None:
-    store.replace_graphs(graphs, lines)
-    index.db.executemany("UPDATE articles SET written = ? WHERE doc_id = ?", done)
-    index.commit()
 
 
 class _NoBar:

@@ -4,18 +4,23 @@ Stores are chosen by a registered name, as rdflib's plugins are: `open_store("me
 `open_store("corpus.oxigraph/")` (a folder: a persistent pyoxigraph store) or
 `open_store("http://127.0.0.1:7878")` (any SPARQL 1.1 endpoint: named graphs are replaced
 with the Graph Store Protocol, or with SPARQL Update where no GSP address is known). Every
-store takes N-Quads (one named graph per article) and answers SPARQL, its named graphs
-queried as one default graph.
+store holds one named graph per article and, in its default graph, their union with each
+triple once, which kg keeps up to date itself, so that queries need no union-default-graph
+setting of the store and see each triple once (Oxigraph's own union default graph repeats a
+triple once per graph, which multiplies joins over shared nodes: titles, countries, persons).
+Queries run on the default graph; GRAPH ?g reaches the articles' graphs.
 """
 from __future__ import annotations
 
 import http.client
 import json
+import queue
+import threading
 import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterable
 
 import pyoxigraph as ox
 
@@ -26,6 +31,10 @@ GRAPH_FILES = {".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES, ".tri
                ".nq": ox.RdfFormat.N_QUADS, ".jsonld": ox.RdfFormat.JSON_LD, ".json": ox.RdfFormat.JSON_LD}
 INDEX_NAME = "kg-index.sqlite"
 HTTP_TIMEOUT = 60
+LOAD_BATCH = 200_000  # statements an Oxigraph bulk load takes at once (twice as many quads: graph and union)
+COMPACT_AFTER = 100_000  # statements: a load this big is followed by a compaction of the Oxigraph store
+DROP_BATCH = 500  # graphs removed at once
+REMOTE_BATCH = 8 << 20  # bytes of N-Triples sent to an endpoint's default graph at once
 
 
 def register(name: str):
@@ -50,14 +59,36 @@ def open_store(spec: str, *, read_only: bool = False) -> "GraphStore":
     return STORES[store_kind(spec)](spec, read_only=read_only)
 
 
+Graph = tuple[str, list[str]]  # a named graph's IRI and its statements: `s p o` in N-Triples syntax, no final ` .`
+
+
 class GraphStore:
     """What kg needs of a store. N-Quads lines end with ` <graph> .` and a newline."""
 
     kind = ""
     index_path: Path | None = None  # where the corpus index lives beside the store, if anywhere
 
-    def replace_graphs(self, graphs: list[str], nquads: list[str]) -> None:
+    def drop_graphs(self, graphs: Iterable[str]) -> None:
+        """Remove these named graphs, and from the union every triple no other graph states."""
         raise NotImplementedError
+
+    def add_graphs(self, graphs: Iterable[Graph]) -> int:
+        """Add named graphs the store does not hold (dropped before), streaming, and their
+        triples to the union; the number of statements written."""
+        raise NotImplementedError
+
+    def replace_graphs(self, graphs: list[str], nquads: list[str]) -> None:
+        """Replace the named graphs `graphs` with what the N-Quads lines say (a graph with no
+        lines is only removed)."""
+        by_graph: dict[str, list[str]] = {}
+        for line in nquads:
+            head, _, graph = line.rstrip(" .\n").rpartition(" <")
+            by_graph.setdefault(graph.rstrip(">"), []).append(head)
+        self.drop_graphs(list(dict.fromkeys([*graphs, *by_graph])))
+        self.add_graphs(by_graph.items())
+
+    def optimize(self) -> None:
+        """Make the store quick to read after a big write (a no-op where the store sees to it)."""
 
     def select(self, sparql: str) -> list[dict[str, str | None]]:
         """Rows of a SELECT query, values as plain strings."""
@@ -71,41 +102,96 @@ class GraphStore:
         raise NotImplementedError
 
     def count(self) -> int:
-        rows = self.select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
+        """Triples in the union of the articles' graphs."""
+        rows = self.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
         return int(rows[0]["n"]) if rows else 0
 
     def close(self) -> None:
         pass
 
 
-def triple_lines(nquads: list[str]) -> str:
-    """N-Quads lines as N-Triples: the graph name (always last) dropped."""
-    return "".join(line.rstrip(" .\n").rpartition(" <")[0] + " .\n" for line in nquads)
+def _batches(items: Iterable, size: int):
+    batch = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 class _Oxigraph(GraphStore):
-    """A pyoxigraph Store holding one named graph per article and, in its default graph, the
-    union of them with each triple once (Oxigraph's own union default graph repeats a triple
-    once per graph, which multiplies joins over shared nodes: titles, countries, persons).
-    Queries run on the default graph; GRAPH ?g reaches the articles' graphs."""
+    """A pyoxigraph Store: one named graph per article, their union in the default graph."""
 
     store: ox.Store
 
-    def replace_graphs(self, graphs, nquads):
+    def drop_graphs(self, graphs):
         store = self.store
-        old = set()
-        for g in graphs:
-            node = ox.NamedNode(g)
-            if store.contains_named_graph(node):
+        present = [node for node in map(ox.NamedNode, dict.fromkeys(graphs)) if store.contains_named_graph(node)]
+        if not present:
+            return
+        if len(present) == sum(1 for _ in store.named_graphs()):
+            store.clear()  # every article's graph goes: so does the union
+            return
+        default = ox.DefaultGraph()
+        for batch in _batches(present, DROP_BATCH):
+            old = set()
+            for node in batch:
                 old.update((q.subject, q.predicate, q.object) for q in store.quads_for_pattern(None, None, None, node))
                 store.remove_graph(node)
-        if nquads:
-            store.bulk_load("".join(nquads).encode("utf-8"), ox.RdfFormat.N_QUADS, lenient=True)
-            store.bulk_load(triple_lines(nquads).encode("utf-8"), ox.RdfFormat.N_TRIPLES, lenient=True)
-        default = ox.DefaultGraph()
-        for s, p, o in old:  # a triple no article states any more leaves the union
-            if not any(not isinstance(q.graph_name, ox.DefaultGraph) for q in store.quads_for_pattern(s, p, o, None)):
-                store.remove(ox.Quad(s, p, o, default))
+            for s, p, o in old:  # a triple no article states any more leaves the union
+                if not any(not isinstance(q.graph_name, ox.DefaultGraph) for q in store.quads_for_pattern(s, p, o, None)):
+                    store.remove(ox.Quad(s, p, o, default))
+
+    def add_graphs(self, graphs):
+        """Bulk loads of LOAD_BATCH statements at a time, each statement into its article's graph
+        and into the default graph. The next batch is written out (here) while Oxigraph loads
+        the last one (in a thread: the load runs without the GIL)."""
+        loads: queue.Queue = queue.Queue(maxsize=1)
+        failure: list[BaseException] = []
+
+        def load():
+            while (data := loads.get()) is not None:
+                if not failure:
+                    try:
+                        self.store.bulk_load(data, ox.RdfFormat.N_QUADS, lenient=True)
+                    except BaseException as exc:  # handed to the caller below
+                        failure.append(exc)
+                del data
+                loads.task_done()
+
+        loader = threading.Thread(target=load, name="kg-bulk-load", daemon=True)
+        loader.start()
+        written = pending = 0
+        chunks: list[bytes] = []
+        try:
+            for graph, statements in graphs:
+                end = f" <{graph}> .\n"
+                chunks.append("".join(f"{s}{end}{s} .\n" for s in statements).encode("utf-8"))
+                pending += len(statements)
+                if pending >= LOAD_BATCH:
+                    loads.join()  # one batch loading, one being written: no more in memory
+                    loads.put(b"".join(chunks))
+                    written, pending, chunks = written + pending, 0, []
+                if failure:
+                    break
+            if chunks and not failure:
+                loads.put(b"".join(chunks))
+                written += pending
+        finally:
+            loads.put(None)
+            loader.join()
+        if failure:
+            raise failure[0]
+        if written >= COMPACT_AFTER:
+            self.optimize()
+        return written
+
+    def optimize(self):
+        """A full compaction: bulk loads leave many overlapping files behind, which makes every
+        lookup slower (three times, on a corpus store) until RocksDB merges them."""
+        self.store.optimize()
 
     def materialize_union(self) -> None:
         """Fill the default graph with the union of the named graphs (for a graph file just loaded)."""
@@ -128,9 +214,6 @@ class _Oxigraph(GraphStore):
 
     def dump_nquads(self):
         return ox.serialize(self.named_quads(), format=ox.RdfFormat.N_QUADS)
-
-    def count(self):
-        return int(self.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")[0]["n"])
 
     def close(self):
         if not self.read_only:
@@ -222,18 +305,33 @@ class SparqlEndpointStore(GraphStore):
         except http.client.HTTPException as exc:  # a connection dropped mid-answer, a garbled status line
             raise InputError(f"{self.url}: no valid answer from the endpoint ({type(exc).__name__})") from None
 
-    def replace_graphs(self, graphs, nquads):
-        by_graph: dict[str, list[str]] = {g: [] for g in graphs}
-        for line in nquads:
-            head, _, graph = line.rstrip(" .\n").rpartition(" <")
-            by_graph.setdefault(graph.rstrip(">"), []).append(head + " .\n")
-        for graph, lines in by_graph.items():
+    def drop_graphs(self, graphs):
+        """Per graph, the union's triples no other graph states are deleted, then the graph dropped."""
+        for batch in _batches(dict.fromkeys(graphs), 50):
+            self.update(" ;\n".join(
+                f"DELETE {{ ?s ?p ?o }} WHERE {{ GRAPH <{g}> {{ ?s ?p ?o }} "
+                f"FILTER NOT EXISTS {{ GRAPH ?other {{ ?s ?p ?o }} FILTER (?other != <{g}>) }} }} ;\n"
+                f"DROP SILENT GRAPH <{g}>" for g in batch))
+
+    def add_graphs(self, graphs):
+        """Each graph PUT with the Graph Store Protocol; their triples POSTed to the default graph."""
+        written, union, size = 0, [], 0
+        for graph, statements in graphs:
+            body = "".join(f"{s} .\n" for s in statements).encode("utf-8")
             target = f"{self.gsp_url}?graph={urllib.parse.quote(graph, safe='')}"
-            if lines:
-                self._request(target, "".join(lines).encode("utf-8"), "PUT",
-                              {"Content-Type": "application/n-triples"})
-            else:
-                self.update(f"DROP SILENT GRAPH <{graph}>")
+            self._request(target, body, "PUT", {"Content-Type": "application/n-triples"})
+            written += len(statements)
+            union.append(body)
+            size += len(body)
+            if size >= REMOTE_BATCH:
+                self._add_to_default(union)
+                union, size = [], 0
+        if union:
+            self._add_to_default(union)
+        return written
+
+    def _add_to_default(self, bodies: list[bytes]) -> None:
+        self._request(f"{self.gsp_url}?default", b"".join(bodies), "POST", {"Content-Type": "application/n-triples"})
 
     def update(self, sparql: str) -> None:
         self._request(self.update_url, sparql.encode("utf-8"), "POST",
@@ -258,4 +356,8 @@ class SparqlEndpointStore(GraphStore):
         return Dataset(store=SPARQLStore(query_endpoint=self.query_url, returnFormat="json"), default_union=True)
 
     def dump_nquads(self):
-        return self._request(self.gsp_url, headers={"Accept": "application/n-quads"})
+        """The articles' graphs (the union in the default graph left out)."""
+        body = self._request(self.gsp_url, headers={"Accept": "application/n-quads"})
+        quads = ox.parse(body, format=ox.RdfFormat.N_QUADS)
+        return ox.serialize((q for q in quads if not isinstance(q.graph_name, ox.DefaultGraph)),
+                            format=ox.RdfFormat.N_QUADS)
