@@ -146,6 +146,8 @@ def extract_events(doc: Doc, actors: list[Actor], resolve_date, sentence_of, rep
         lo, hi = _clause(doc, trig, sent)
         in_clause = [a for a in actors if lo <= a.start and a.end <= hi and not (a.start < trig.end and trig.start < a.end)]
         previous = last_agents[1] if last_agents[0] == sent.start else []
+        if not previous and trig._.kg_kind == "verb" and trig.start - sent.start <= 1:
+            previous = last_agents[1]  # وطالب بالسماح له ...: a sentence that opens on its verb goes on with the last subject
         agents, patients = _participants(doc, trig, in_clause, actors, address, previous)
         if agents:
             last_agents = (sent.start, agents)

@@ -91,3 +91,11 @@ def test_a_definite_noun_names_the_event_told_before_and_adds_whom_it_hit(extrac
     bombings = [e for e in x.events if e.cameo.startswith("18")]
     assert len(bombings) == 1 and len(bombings[0].mentions) == 2
     assert [by_key[p] for p in bombings[0].patients] == ["قوات الطوارئ"]
+
+
+def test_a_sentence_opening_on_its_verb_goes_on_with_the_last_subject(extract_text):
+    x = extract_text("وذكرت الوكالة أن الرئيس السابق محمد مرسي شكا من سوء الطعام في السجن. "
+                     "وطالب بالسماح له بإحضار أطعمة من خارجه.")
+    by_key = {e.key: e.name for e in x.entities}
+    demand = next(e for e in x.events if e.cameo.startswith("10"))
+    assert [by_key[a] for a in demand.agents] == ["محمد مرسي"]
