@@ -7,11 +7,11 @@ store) with the hash of the article it came from and of the extractor (kg's extr
 code, language data and NER model: `extractor_version`), its entity keys and its events.
 An article whose hash is already there is not extracted again, so an interrupted build
 resumes, building the same corpus twice changes nothing, and changed lexicons or code
-extract everything again. Writing: the corpus-level
-alias table and corroborated events (kg/resolve_corpus.py) are computed from the whole
-index; every article whose graph would differ from what the store holds is written again
-as N-Quads (kg/nquads.py) into its named graph, replacing the old one (a changed RDF
-mapping, `writer_version`, writes every graph again).
+extract everything again. Writing: the corpus-level alias table and corroborated events
+(kg/resolve_corpus.py) are computed from the whole index; every article whose graph would
+differ from what the store holds is written again (kg/nquads.py) into its named graph,
+replacing the old one (a changed RDF mapping, `writer_version`, writes every graph again);
+after a big write the store is compacted, which makes its queries several times faster.
 """
 from __future__ import annotations
 
