@@ -399,7 +399,8 @@ class EntityFinder:
         if not token.is_alpha or norm in self.words.stop or norm in self.data.honorifics:
             return True
         if kind == PERSON and (self.words.gazetteer.demonyms.get(norm) is not None or norm.endswith("وا")
-                               or self._accusative(norm) or self._common_stem(norm) or self.words.future_verb(norm)):
+                               or self._accusative(norm) or self._common_stem(norm) or self.words.future_verb(norm)
+                               or self.words.is_common(norm) and norm not in self.data.given_names):
             return True
         if norm in self.data.given_names:
             return False
