@@ -255,9 +255,8 @@ def _participants(doc: Doc, trig: Span, in_clause: list[Actor], all_actors: list
         near = [a for a in before if (not a.preposition or a.preposition in ("و",)) and _can_act(a)]
         if kind != "verb":  # a verbal noun takes the subject of the verb just before it
             near = [a for a in near if trig.start - a.end <= NOUN_AGENT_WINDOW and a.kind != LOCATION]
-            if violent and near \
-                    and any(near[-1].end <= t.start < trig.start for t in doc.spans["kg_triggers"]):
-                near = []  # يدينون تفجير: who condemns the bombing did not do it
+            if near and any(near[-1].end <= t.start < trig.start for t in doc.spans["kg_triggers"]):
+                near = []  # يدينون تفجير, اعتُقل بعد بدء تحقيق: that name belongs to the verb between
         if near:
             subject = near[-1]
             # coordinated subjects: بوتين ونظيره توكاييف أجريا
