@@ -7,7 +7,7 @@ COUNT, CONSTRUCT, GRAPH, FROM NAMED) and two that must be refused (SERVICE, an u
 Prints latency percentiles, queries per second and the number of errors (a status other
 than the one expected, or no answer); exits 1 if there is any.
 
-    python bench/serve_load.py [STORE] [--clients 8] [--queries 400]
+    python bench/serve_load.py [STORE] [--clients 8] [--queries 400] [--skip who-spoke-to]
 """
 from __future__ import annotations
 
@@ -67,15 +67,16 @@ def start_server(store: Path, max_rows: int | None = None) -> tuple[subprocess.P
     return proc, line[0].split()[2]
 
 
-def workload(store_graph: str | None) -> list[tuple[str, str, int]]:
-    """(name, query, expected status) of every query the clients send, in turn."""
+def workload(store_graph: str | None, skip: tuple[str, ...] = ()) -> list[tuple[str, str, int]]:
+    """(name, query, expected status) of every query the clients send, in turn; `skip` names
+    queries to leave out."""
     work = [(p.stem, p.read_text(encoding="utf-8"), 200) for p in sorted(QUERIES.glob("*.rq"))]
     work += [(name, q, 200) for name, q in OTHERS.items()]
     if store_graph:
         work.append(("from-named", f"SELECT (COUNT(*) AS ?n) FROM NAMED <{store_graph}> "
                                    f"WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}", 200))
     work += [(name, q, status) for name, (q, status) in REFUSED.items()]
-    return work
+    return [w for w in work if w[0] not in skip]
 
 
 def one_request(url: str, name: str, query: str, i: int) -> tuple[int, int]:
@@ -101,9 +102,9 @@ def one_request(url: str, name: str, query: str, i: int) -> tuple[int, int]:
         return exc.code, len(exc.read())
 
 
-def run(url: str, clients: int, queries: int, store_graph: str | None = None) -> dict:
+def run(url: str, clients: int, queries: int, store_graph: str | None = None, skip: tuple[str, ...] = ()) -> dict:
     """Fire `queries` requests from `clients` threads; the figures."""
-    work = workload(store_graph)
+    work = workload(store_graph, skip)
     latencies: list[float] = []
     errors: list[str] = []
     lock = threading.Lock()
@@ -159,6 +160,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--clients", type=int, default=8)
     p.add_argument("--queries", type=int, default=400, help="requests in all, shared by the clients")
     p.add_argument("--max-rows", type=int, help="passed to kg serve")
+    p.add_argument("--skip", action="append", default=[], metavar="NAME",
+                   help="leave out a query by name (e.g. who-spoke-to: minutes on a corpus store)")
     args = p.parse_args(argv)
     if args.clients < 1 or args.queries < 1:
         p.error("--clients and --queries must be 1 or more")
@@ -172,7 +175,7 @@ def main(argv: list[str] | None = None) -> int:
             store = args.store
         proc, url = start_server(store, args.max_rows)
         try:
-            figures = run(url, args.clients, args.queries, a_store_graph(url))
+            figures = run(url, args.clients, args.queries, a_store_graph(url), tuple(args.skip))
         finally:
             proc.terminate()
             try:

@@ -159,7 +159,7 @@ def cmd_serve(args) -> int:
         raise InputError(f"{args.graph}: already a SPARQL endpoint")
     store = _open_for_reading(args.graph)
     try:
-        server = make_server(store.store, args.host, args.port, args.timeout, quiet=args.quiet,
+        server = make_server(store, args.host, args.port, args.timeout, quiet=args.quiet,
                              max_rows=args.max_rows)
     except OSError as exc:
         raise InputError(f"cannot listen on {args.host}:{args.port} ({exc.strerror})") from None

@@ -7,7 +7,11 @@ SPARQL JSON (the default), XML, CSV or TSV by the Accept header or a `format` pa
 CONSTRUCT and DESCRIBE as N-Triples or Turtle. The default graph is the union of the
 articles' named graphs (see kg/store.py) unless `default-graph-uri` says otherwise. Updates (`update=`,
 application/sparql-update), LOAD and SERVICE are refused; a query that runs longer than
-the timeout gets 503.
+the timeout gets 503. Over a store folder (`kg serve corpus.oxigraph/`) queries run in worker
+processes, each with the store open read-only, and a query past its timeout is stopped by
+ending its process: Oxigraph cannot cancel a query, and a thread left running would hold its
+worker (one slow query, asked by a few clients, would leave none for anybody). Over a store in
+memory (a graph file, tests) they run in threads, and a query past its timeout runs on.
 
 Nothing outside the store is ever read. Oxigraph takes the IRIs of FROM and FROM NAMED as
 names of graphs in the store and never dereferences them (no file, no network); SERVICE is
@@ -23,6 +27,7 @@ answer. `max_rows=0` sets no limit. Errors are one line of text/plain, never a t
 """
 from __future__ import annotations
 
+import queue
 import re
 import sys
 import threading
@@ -183,61 +188,21 @@ def _tsv_term(term) -> str:
     return str(term)
 
 
-class Endpoint:
-    """Answers SPARQL queries on a pyoxigraph Store, each within `timeout` seconds and
-    `max_rows` rows (0: no limit)."""
+class Evaluator:
+    """Runs one query on a pyoxigraph Store: (status, media type, body), never an exception
+    (whose traceback would keep pyoxigraph's results, bound to their thread, alive elsewhere)."""
 
-    def __init__(self, store: ox.Store, timeout: float = 30.0, workers: int = 4, max_rows: int = MAX_ROWS):
-        if max_rows < 0:
-            raise ValueError(f"--max-rows must be 0 (no limit) or more, not {max_rows}")
-        self.store = store
-        self.timeout = timeout
-        self.max_rows = max_rows
-        self.pool = ThreadPoolExecutor(workers, thread_name_prefix="sparql")
+    def __init__(self, store: ox.Store, timeout: float, max_rows: int):
+        self.store, self.timeout, self.max_rows = store, timeout, max_rows
 
-    def answer(self, sparql: str, accept: str, fmt: str | None, default_graphs: list[str],
-               named_graphs: list[str] | None = None) -> tuple[str, bytes]:
-        if not sparql.strip():
-            raise Refused(400, "no query")
-        if len(sparql) > MAX_QUERY:
-            raise Refused(413, "query too long")
-        keyword = refused_keyword(sparql)
-        if keyword:
-            raise Refused(403, f"{keyword} is not allowed: this endpoint is read-only and reads only its store")
-        default = self._graphs(default_graphs, "default-graph-uri")
-        named = self._graphs(named_graphs or [], "named-graph-uri")
-        self._graphs(dataset_graphs(sparql), "FROM")
-        deadline = time.monotonic() + self.timeout
-        future = self.pool.submit(self._run, sparql, accept, fmt, default, named, deadline)
+    def run(self, sparql: str, accept: str, fmt: str | None, default_graphs: list[str], named_graphs: list[str],
+            deadline: float) -> tuple[int, str, bytes | str]:
         try:
-            status, media, body = future.result(timeout=self.timeout)
-        except QueryTimeout:
-            raise Refused(503, f"query timeout ({self.timeout:g} s)") from None
-        if status != 200:
-            raise Refused(status, body)
-        return media, body
-
-    def _run(self, *args) -> tuple[int, str, bytes | str]:
-        """(status, media type, body): no exception leaves the worker thread, whose traceback
-        would keep pyoxigraph's results (bound to this thread) alive into another one."""
-        try:
-            return 200, *self._evaluate(*args)
+            return 200, *self._evaluate(sparql, accept, fmt, default_graphs, named_graphs, deadline)
         except Refused as exc:
             return exc.status, "text/plain", str(exc)
         except Exception as exc:  # the engine's RuntimeError, OSError...: one line, no traceback
             return 500, "text/plain", f"query failed: {_first_line(exc)}"
-
-    def _graphs(self, iris: list[str], where: str) -> list[ox.NamedNode]:
-        nodes = []
-        for value in iris:
-            try:
-                node = ox.NamedNode(value)
-            except ValueError:
-                raise Refused(400, f"{where} <{value}>: not a valid IRI") from None
-            if not self.store.contains_named_graph(node):
-                raise Refused(400, f"{where} <{value}>: {NOT_IN_STORE}")
-            nodes.append(node)
-        return nodes
 
     def _bounded(self, results, deadline: float) -> list:
         """The results as a list, refused past max_rows; stops at the deadline."""
@@ -254,9 +219,9 @@ class Endpoint:
     def _evaluate(self, sparql, accept, fmt, default_graphs, named_graphs, deadline):
         options = {}
         if default_graphs:
-            options["default_graph"] = default_graphs
+            options["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
         if named_graphs:
-            options["named_graphs"] = named_graphs
+            options["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
         try:
             result = self.store.query(sparql, **options)
         except SyntaxError as exc:
@@ -276,6 +241,132 @@ class Endpoint:
             "\t".join(_tsv_term(term) for term in row) + "\n" for row in rows)
         solutions = ox.parse_query_results(tsv.encode("utf-8"), ox.QueryResultsFormat.TSV)
         return media, solutions.serialize(format=RESULT_TYPES[media][1])
+
+
+def _answer_queries(location: str, timeout: float, max_rows: int, conn) -> None:
+    """A query process: the store opened read-only, queries in, answers out, until the pipe closes."""
+    evaluator = Evaluator(ox.Store.read_only(location), timeout, max_rows)
+    while True:
+        try:
+            job = conn.recv()
+        except (EOFError, OSError):
+            return
+        conn.send(evaluator.run(*job))
+
+
+class QueryProcesses:
+    """Worker processes that each hold the store open read-only. Oxigraph cannot stop a running
+    query, so a query past its deadline is stopped by ending its process, and another takes its
+    place: a slow query costs its client a 503, not the endpoint its workers."""
+
+    def __init__(self, location: str, workers: int, timeout: float, max_rows: int):
+        import multiprocessing
+
+        self.context = multiprocessing.get_context("spawn")
+        self.args = (location, timeout, max_rows)
+        self.idle: queue.Queue = queue.Queue()
+        self.processes: set = set()
+        for _ in range(workers):
+            self.idle.put(self._start())
+
+    def _start(self):
+        parent, child = self.context.Pipe()
+        process = self.context.Process(target=_answer_queries, args=(*self.args, child), daemon=True,
+                                       name="kg-serve-query")
+        process.start()
+        child.close()
+        self.processes.add(process)
+        return process, parent
+
+    def run(self, job: tuple, deadline: float) -> tuple[int, str, bytes | str]:
+        timeout = f"query timeout ({self.args[1]:g} s)"
+        try:
+            process, conn = self.idle.get(timeout=max(0.0, deadline - time.monotonic()))
+        except queue.Empty:
+            return 503, "text/plain", timeout + ": every query process is busy"
+        try:
+            conn.send(job)
+            if conn.poll(max(0.0, deadline - time.monotonic())):
+                answer = conn.recv()
+                self.idle.put((process, conn))
+                return answer
+            answer = (503, "text/plain", timeout)
+        except (EOFError, OSError):
+            answer = (500, "text/plain", "query failed: its process ended")
+        self._replace(process, conn)
+        return answer
+
+    def _replace(self, process, conn) -> None:
+        process.kill()
+        process.join(5)
+        conn.close()
+        self.processes.discard(process)
+        self.idle.put(self._start())
+
+    def close(self) -> None:
+        for process in list(self.processes):
+            process.kill()
+            process.join(5)
+        self.processes.clear()
+
+
+class Endpoint:
+    """Answers SPARQL queries on a pyoxigraph Store, each within `timeout` seconds and
+    `max_rows` rows (0: no limit). Given the store's folder (`location`), queries run in
+    `workers` processes that a timeout ends; otherwise (a store in memory) in threads, where a
+    query past its timeout gets its 503 but runs on to its end."""
+
+    def __init__(self, store: ox.Store, timeout: float = 30.0, workers: int = 4, max_rows: int = MAX_ROWS,
+                 location: str | None = None):
+        if max_rows < 0:
+            raise ValueError(f"--max-rows must be 0 (no limit) or more, not {max_rows}")
+        self.store = store
+        self.timeout = timeout
+        self.max_rows = max_rows
+        self.evaluator = Evaluator(store, timeout, max_rows)
+        self.processes = QueryProcesses(location, workers, timeout, max_rows) if location else None
+        self.pool = None if self.processes else ThreadPoolExecutor(workers, thread_name_prefix="sparql")
+
+    def answer(self, sparql: str, accept: str, fmt: str | None, default_graphs: list[str],
+               named_graphs: list[str] | None = None) -> tuple[str, bytes]:
+        if not sparql.strip():
+            raise Refused(400, "no query")
+        if len(sparql) > MAX_QUERY:
+            raise Refused(413, "query too long")
+        keyword = refused_keyword(sparql)
+        if keyword:
+            raise Refused(403, f"{keyword} is not allowed: this endpoint is read-only and reads only its store")
+        self._check_graphs(default_graphs, "default-graph-uri")
+        self._check_graphs(named_graphs or [], "named-graph-uri")
+        self._check_graphs(dataset_graphs(sparql), "FROM")
+        deadline = time.monotonic() + self.timeout
+        job = (sparql, accept, fmt, list(default_graphs), list(named_graphs or []), deadline)
+        if self.processes:
+            status, media, body = self.processes.run(job, deadline)
+        else:
+            future = self.pool.submit(self.evaluator.run, *job)
+            try:
+                status, media, body = future.result(timeout=self.timeout)
+            except QueryTimeout:
+                raise Refused(503, f"query timeout ({self.timeout:g} s)") from None
+        if status != 200:
+            raise Refused(status, body)
+        return media, body
+
+    def _check_graphs(self, iris: list[str], where: str) -> None:
+        for value in iris:
+            try:
+                node = ox.NamedNode(value)
+            except ValueError:
+                raise Refused(400, f"{where} <{value}>: not a valid IRI") from None
+            if not self.store.contains_named_graph(node):
+                raise Refused(400, f"{where} <{value}>: {NOT_IN_STORE}")
+
+    def close(self) -> None:
+        if self.processes:
+            self.processes.close()
+        if self.pool:
+            self.pool.shutdown(wait=False, cancel_futures=True)
 
 
 def handler_for(endpoint: Endpoint, quiet: bool = True):
@@ -350,16 +441,31 @@ def handler_for(endpoint: Endpoint, quiet: bool = True):
 class SparqlServer(ThreadingHTTPServer):
     daemon_threads = True
     request_queue_size = 128  # the stdlib's 5 drops connections when a few clients arrive at once
+    endpoint: Endpoint
+
+    def server_close(self) -> None:
+        super().server_close()
+        self.endpoint.close()
 
 
-def make_server(store: ox.Store, host: str = "127.0.0.1", port: int = 7878, timeout: float = 30.0,
-                quiet: bool = True, max_rows: int = MAX_ROWS) -> ThreadingHTTPServer:
-    return SparqlServer((host, port), handler_for(Endpoint(store, timeout, max_rows=max_rows), quiet))
+def make_server(store, host: str = "127.0.0.1", port: int = 7878, timeout: float = 30.0,
+                quiet: bool = True, max_rows: int = MAX_ROWS, workers: int = 4) -> ThreadingHTTPServer:
+    """An endpoint over a pyoxigraph Store, or over a kg store (kg.store.open_store): an Oxigraph
+    folder is queried in worker processes, which a timeout ends."""
+    location = str(store.index_path.parent) if getattr(store, "kind", "") == "oxigraph" else None
+    endpoint = Endpoint(getattr(store, "store", store), timeout, workers, max_rows, location)
+    try:
+        server = SparqlServer((host, port), handler_for(endpoint, quiet))
+    except OSError:
+        endpoint.close()
+        raise
+    server.endpoint = endpoint
+    return server
 
 
-def serve_in_thread(store: ox.Store, host: str = "127.0.0.1", port: int = 0, timeout: float = 30.0,
-                    max_rows: int = MAX_ROWS):
+def serve_in_thread(store, host: str = "127.0.0.1", port: int = 0, timeout: float = 30.0,
+                    max_rows: int = MAX_ROWS, workers: int = 4):
     """A running endpoint (for tests and notebooks): the server and its base URL."""
-    server = make_server(store, host, port, timeout, max_rows=max_rows)
+    server = make_server(store, host, port, timeout, max_rows=max_rows, workers=workers)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, f"http://{host}:{server.server_address[1]}/sparql"

@@ -335,3 +335,26 @@ def test_a_small_load_on_kg_serve_gives_no_error(capsys):
     assert bench.main(["--clients", "4", "--queries", "20"]) == 0
     out = capsys.readouterr().out
     assert "20 requests" in out and "errors: 0" in out
+
+
+def test_a_query_past_its_timeout_is_stopped_and_its_worker_replaced(tmp_path):
+    """Over a store folder, queries run in processes: a timeout ends the query, not only the wait."""
+    writer = open_store(str(tmp_path / "store"))
+    writer.replace_graphs([G], [f"<{X}s{i}> <{X}p> <{X}o{i}> <{G}> .\n" for i in range(200)])
+    writer.close()
+    store = open_store(str(tmp_path / "store"), read_only=True)
+    server, url = serve_in_thread(store, port=0, timeout=1, workers=1)
+    try:
+        (first,) = server.endpoint.processes.processes
+        endless = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"  # 200⁴ rows
+        status, body = _fetch(url, endless)
+        assert status == 503 and "timeout" in body
+        assert not first.is_alive()  # ended, not left running
+        status, body = _fetch(url, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")  # the one worker is free
+        assert status == 200 and json.loads(body)["results"]["bindings"][0]["n"]["value"] == "200"
+        assert _fetch(url, "SELECT * WHERE { ?s ?p ?o }", format="csv")[1].count("\n") == 201
+    finally:
+        server.shutdown()
+        server.server_close()
+        store.close()
+    assert not server.endpoint.processes.processes
