@@ -42,6 +42,7 @@ DONE_TO = ("08", "09", "17", "181", "182", "186")
 GENITIVE_AGENT = {"01", "03", "04", "05", "14", "15"}
 VIOLENT = {"18", "19", "20"}  # attacks: a person or body after the noun does it (هجمات بوكو حرام)
 PRONOUNS = ("ه", "ها", "هم")  # his, her or its, their
+SAID = {"01", "02", "03", "05", "10", "11", "12", "13"}  # roots whose events are done by saying
 # A cooperation told in the future (سوف يوقع, سيزور) is an intent: CAMEO's 03 codes, by the root
 # of what is intended (CAMEO codebook: 031 material cooperation, 032 diplomatic cooperation,
 # 033 aid, 035 yield, 036 meet or negotiate).
@@ -174,6 +175,8 @@ def extract_events(doc: Doc, actors: list[Actor], resolve_date, sentence_of, rep
         if count and cameo[:2] in COUNTED:
             event.counts[COUNTED[cameo[:2]]] = count
         source = reported.get(sent.start)
+        if source and not agents and cameo[:2] in SAID and source not in patients:
+            agents.append(source)  # قال أمبيكي: ... داعياً اللجنة: what is said, the speaker does
         earlier = next((t for t in reversed(told) if t.root == cameo[:2]), None) if trig._.kg_definite else None
         if earlier is not None:  # الهجوم, خلال الاستقبال: the event told before, named again
             told_before = earlier.event

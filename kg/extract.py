@@ -105,7 +105,8 @@ def extract(text: str, published: dt.date | None = None, *, lang: str = "ar", do
 
     reported = {}
     for span in doc.spans.get("kg_reporting", []):
-        source = next((a for a in actors if span.end <= a.start <= span.end + REPORT_WINDOW), None)
+        source = next((a for a in actors if span.end <= a.start <= span.end + REPORT_WINDOW
+                       and a.preposition != "ل"), None)  # (تصريح لوكالة فرانس برس: told to, not by)
         if source is not None:
             reported.setdefault(doc[span.start].sent.start, source.key)
     result.events = extract_events(doc, actors, lambda span: resolve_date(span, published), sentence_of, reported)

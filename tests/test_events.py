@@ -99,3 +99,11 @@ def test_a_sentence_opening_on_its_verb_goes_on_with_the_last_subject(extract_te
     by_key = {e.key: e.name for e in x.entities}
     demand = next(e for e in x.events if e.cameo.startswith("10"))
     assert [by_key[a] for a in demand.agents] == ["محمد مرسي"]
+
+
+def test_what_is_said_the_speaker_does(extract_text):
+    x = extract_text("وقال رئيس الآلية الأفريقية ثابو مبيكي في تصريحات صحفية إن المحادثات كانت مثمرة، "
+                     "داعياً الحكومة السودانية إلى استئناف التفاوض.")
+    by_key = {e.key: e.name for e in x.entities}
+    appeal = next(e for e in x.events if e.cameo.startswith("02"))
+    assert [by_key[a] for a in appeal.agents] == ["ثابو مبيكي"]
