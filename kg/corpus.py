@@ -190,16 +190,50 @@ def _load_worker() -> None:
     load_pipeline("ar")
 
 
+class _Parsed:
+    """Stands for the pipeline in kg.extract.extract when the article's Doc was made already:
+    the chunk's texts go through `nlp.pipe` together, which runs the statistical NER on them
+    as one batch (a few per cent faster than one text at a time, the same Docs)."""
+
+    def __init__(self, nlp, text: str, doc):
+        self.nlp, self.text, self.doc = nlp, text, doc
+
+    def __call__(self, text: str):
+        return self.doc if self.doc is not None and text == self.text else self.nlp(text)
+
+
+def _parsed(articles: list[Article]) -> list:
+    """Each article's pipeline, with its Doc made by one nlp.pipe per language over the chunk
+    (None where the language has no pipeline)."""
+    from kg.nlp import load_pipeline
+    from kg.normalize import clean
+
+    out = [None] * len(articles)
+    for lang in dict.fromkeys(a.lang for a in articles):
+        which = [i for i, a in enumerate(articles) if a.lang == lang]
+        texts = [clean(articles[i].text) for i in which]
+        try:
+            nlp = load_pipeline(lang)
+        except Exception:  # no pipeline for the language: extract() says why, article by article
+            continue
+        try:
+            docs = list(nlp.pipe(texts, batch_size=len(texts)))
+        except Exception:  # one bad text spoils the batch: each goes through the pipeline alone
+            docs = [None] * len(texts)
+        for i, text, doc in zip(which, texts, docs):
+            out[i] = _Parsed(nlp, text, doc)
+    return out
+
+
 def extract_chunk(articles: list[Article]) -> list[Extraction | Rejected]:
     """Extractions of a few articles (in a worker process; the pipeline is loaded once per process)."""
     from kg.extract import extract
-    from kg.nlp import load_pipeline
 
     out: list[Extraction | Rejected] = []
-    for a in articles:
+    for a, nlp in zip(articles, _parsed(articles)):
         try:
             out.append(extract(a.text, a.published, lang=a.lang, doc_id=a.doc_id, title=a.title, source=a.source,
-                               nlp=load_pipeline(a.lang)))
+                               nlp=nlp))
         except Exception as exc:  # one bad article must not stop a corpus
             out.append(Rejected(a.source or a.doc_id, f"extraction failed: {type(exc).__name__}: {exc}"[:300]))
     return out

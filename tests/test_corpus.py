@@ -226,3 +226,17 @@ def test_changed_extraction_code_extracts_again_and_changed_mapping_writes_again
     again = build_corpus(read_corpus([str(corpus)]), store, jobs=1)
     assert again.extracted == 3 and again.unchanged == 0 and store.count() == triples
     store.close()
+
+
+def test_a_chunk_parsed_together_gives_what_each_article_alone_gives(tmp_path):
+    import pickle
+
+    from kg.corpus import extract_chunk
+    from kg.extract import extract
+    from kg.ingest import Article
+
+    articles = [a for a in read_corpus([str(_texts(tmp_path, 4))]) if isinstance(a, Article)]
+    together = extract_chunk(articles)
+    alone = [extract(a.text, a.published, lang=a.lang, doc_id=a.doc_id, title=a.title, source=a.source)
+             for a in articles]
+    assert len(together) == 4 and pickle.dumps(together) == pickle.dumps(alone)
