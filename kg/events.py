@@ -250,8 +250,13 @@ def _participants(doc: Doc, trig: Span, in_clause: list[Actor], all_actors: list
     elif not done_to and not trig._.kg_definite:  # (a definite noun heads no genitive)
         subject = _doer_of_noun(trig, after, all_actors, gap)
     violent = done_to or trig.label_[:2] in VIOLENT
+    relative = trig.start > 0 and doc[trig.start - 1].norm_ in load(doc.lang_).relatives
     if trig._.kg_definite:
         pass  # الهجوم, التهديد: the noun itself says who, or nobody does
+    elif relative and subject is None:  # الأحزاب التي وافقت: the subject is what the pronoun stands for
+        antecedent = next((a for a in before if a.end == trig.start - 1 and _can_act(a)), None)
+        if antecedent is not None:
+            agents.append(antecedent.key)
     elif subject is None and not patients and previous and (kind == "verb" or not violent):
         agents.extend(previous)
     elif subject is None and not patients:
