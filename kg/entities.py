@@ -143,7 +143,7 @@ class Words:
         while j < stop:
             token = doc[j]
             norm = token.norm_
-            if not token.is_alpha or token.is_space:
+            if not token.norm_.isalpha() or token.is_space:
                 break
             if j == i and trust_first:
                 j += 1
@@ -158,7 +158,7 @@ class Words:
             if j > i and self.future_verb(norm):
                 break
             if norm in self.data.name_particles:
-                if j + 1 < stop and doc[j + 1].is_alpha:
+                if j + 1 < stop and doc[j + 1].norm_.isalpha():
                     j += 1
                     continue
                 break
@@ -337,7 +337,7 @@ class EntityFinder:
         start = j
         while j < len(doc) and j - start < MAX_ORG_TAIL:
             n = norms[j]
-            if not doc[j].is_alpha or self._ends_name(n):
+            if not doc[j].norm_.isalpha() or self._ends_name(n):
                 break
             if n.startswith("ال"):
                 j += 1
@@ -347,7 +347,7 @@ class EntityFinder:
                     # for another adjective agreeing with it (الآلية الأفريقية رفيعة المستوى)
                     break
                 continue
-            if chains and j + 1 < len(doc) and norms[j + 1].startswith("ال") and doc[j + 1].is_alpha \
+            if chains and j + 1 < len(doc) and norms[j + 1].startswith("ال") and doc[j + 1].norm_.isalpha() \
                     and not self.words.is_common(n) and not self.words.glued_word(n) \
                     and not self._ends_name(norms[j + 1]):
                 j += 2
@@ -364,7 +364,7 @@ class EntityFinder:
     def _rare_name(self, token: Token) -> bool:
         """A word that can only be a name: not a known word of the language (زامبيل, داماتورو)."""
         norm = token.norm_
-        return token.is_alpha and not norm.startswith("ال") and not self.words.is_common(norm) \
+        return token.norm_.isalpha() and not norm.startswith("ال") and not self.words.is_common(norm) \
             and not self.words.glued_word(norm) and max(self.words.zipf(norm), self.words.zipf(token.text)) < 3.0
 
     def _honorific_persons(self, doc: Doc, norms: list[str]) -> list[_Candidate]:
@@ -396,7 +396,7 @@ class EntityFinder:
 
     def _not_a_name(self, token: Token, kind: str) -> bool:
         norm = token.norm_
-        if not token.is_alpha or norm in self.words.stop or norm in self.data.honorifics:
+        if not token.norm_.isalpha() or norm in self.words.stop or norm in self.data.honorifics:
             return True
         if kind == PERSON and (self.words.gazetteer.demonyms.get(norm) is not None or norm.endswith("وا")
                                or self._accusative(norm) or self._common_stem(norm) or self.words.future_verb(norm)
@@ -499,7 +499,7 @@ def _has_words(text: str, words: str) -> bool:
 def span_mention(span: Span, peel: int = 0, sentence: int = 0) -> Mention:
     start = span.start_char + peel
     end = span.end_char
-    return Mention(start, end, span.doc.text[start:end], sentence)
+    return Mention(start, end, span.text[peel:], sentence)  # (not doc.text: it is rebuilt at each call)
 
 
 def entity_mentions(doc: Doc, sentence_of, lang: LanguageData) -> list[EntityMention]:
@@ -541,7 +541,7 @@ class NamePropagator:
             return doc
         added = []
         for token in doc:
-            if token.i in taken or not token.is_alpha:
+            if token.i in taken or not token.norm_.isalpha():
                 continue
             peel, stem = self.words.clitic_reading(token.norm_)
             for p, s in ((0, token.norm_), (peel, stem)):

@@ -217,7 +217,7 @@ def _participants(doc: Doc, trig: Span, in_clause: list[Actor], all_actors: list
     before = [a for a in in_clause if a.end <= trig.start]
 
     def gap(a: Actor) -> int:  # words between the trigger and an actor after it, address and dates aside
-        return sum(1 for i in range(trig.end, a.start) if i not in address and doc[i].is_alpha)
+        return sum(1 for i in range(trig.end, a.start) if i not in address and doc[i].norm_.isalpha())
 
     kind = trig._.kg_kind
     agents: list[str] = []

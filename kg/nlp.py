@@ -14,6 +14,7 @@ import functools
 import os
 from pathlib import Path
 
+import numpy
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -35,14 +36,14 @@ def kg_normalizer(doc: Doc) -> Doc:
 @Language.component("kg_sentences")
 def kg_sentences(doc: Doc) -> Doc:
     """Sentences end at . ! ? ؟ and at line breaks (headlines and captions have no full stop)."""
+    starts = numpy.empty((len(doc), 1), dtype="int64")  # 1 starts a sentence, -1 does not
     for i, token in enumerate(doc):
-        if i == 0:
-            token.is_sent_start = True
-            continue
-        prev = doc[i - 1]
-        token.is_sent_start = (prev.text in SENTENCE_END or "\n" in prev.text or "\n" in prev.whitespace_
-                               ) and not token.is_space
-    return doc
+        prev = doc[i - 1] if i else None
+        start = prev is None or (prev.text in SENTENCE_END or "\n" in prev.text or "\n" in prev.whitespace_
+                                 ) and not token.is_space
+        starts[i, 0] = 1 if start else -1
+    # (set in one go: setting is_sent_start token by token rescans the Doc each time)
+    return doc.from_array(["SENT_START"], starts.astype("uint64")) if len(doc) else doc
 
 
 def default_ner_model(lang: str) -> str | None:

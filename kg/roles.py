@@ -56,7 +56,9 @@ class TitleFinder:
         while i < len(doc):
             m = self.titles.match_at(norms, i)
             if m is not None:  # a title beats the NER's guess over its words
-                ents = [e for e in ents if not (e._.kg_ner and e.start < m.end and m.start < e.end)]
+                beaten = [e for e in ents if e.start < m.end and m.start < e.end and e._.kg_ner]
+                if beaten:
+                    ents = [e for e in ents if e not in beaten]
             if m is not None and m.suffix and self._definite(norms, (m.end - 1, m.peel if m.end - 1 == m.start else 0)):
                 m = None  # المحافظة is no المحافظ + ه: the article and a pronoun never meet
             if m is None or self._inside_name(ents, m.start, m.end):
@@ -275,7 +277,7 @@ class TitleFinder:
         holder = self._person_at(doc, ents, norms, k, after_honorific=h is not None)
         if holder is None and k < len(doc) and doc[k].text in COMMAS:
             cand = self._person_at(doc, ents, norms, k + 1)
-            if cand is not None and (cand[1] >= len(doc) or not doc[cand[1]].is_alpha):
+            if cand is not None and (cand[1] >= len(doc) or not doc[cand[1]].norm_.isalpha()):
                 holder = cand
         if holder is None and first.start > 0 and not (first._.kg_peel and first[0].norm_.startswith(("و", "ف"))):
             prev = next((e for e in ents if e.end == first.start and e.label_ == "PERS"), None)
@@ -308,7 +310,7 @@ class TitleFinder:
                           and m.end - m.start > 1), ent.end)
             return ent.start, max(min(ent.end, inner), end)
         end = self.words.name_end(doc, k)
-        if end == k and after_honorific and doc[k].is_alpha and not doc[k].norm_.startswith("ال"):
+        if end == k and after_honorific and doc[k].norm_.isalpha() and not doc[k].norm_.startswith("ال"):
             end = self.words.name_end(doc, k, trust_first=True)  # الدكتور مساعد العيبان
             end = end if end > k + 1 else k
         if ent is not None and end <= ent.end:

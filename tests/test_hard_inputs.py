@@ -108,11 +108,8 @@ MARKED = {  # the same article with marks that must not change what it says
     "tatweel": _inside(_inside(NAMES, "توكاييف", "ـ", 3), "كازاخستان", "ـــ", 4),
     "no-break space in a name": NAMES.replace("فلاديمير بوتين", "فلاديمير\u00a0بوتين"),
     "tanween outside names": NAMES.replace("اتصالا هاتفيا", "اتصالاً هاتفياً"),
-}
-BROKEN = {  # the same, known to fail (strict: the test says so once they are fixed)
-    "Arabic letter mark (U+061C, not stripped by normalize.clean)": _inside(NAMES, "توكاييف", "\u061c"),
-    "harakat on a surname (token.is_alpha is False)": NAMES.replace("بوتين", "بُوتِين").replace("ماسيموف",
-                                                                                             "مَاسِيمُوف"),
+    "Arabic letter mark (U+061C)": _inside(NAMES, "توكاييف", "\u061c"),
+    "harakat on surnames": NAMES.replace("بوتين", "بُوتِين").replace("ماسيموف", "مَاسِيمُوف"),
     "kasra on a first name": NAMES.replace("قاسم", "قاسِم"),
 }
 
@@ -120,12 +117,6 @@ BROKEN = {  # the same, known to fail (strict: the test says so once they are fi
 @pytest.mark.parametrize("name", list(MARKED))
 def test_invisible_marks_and_tatweel_inside_names_change_no_entity(extract_text, name):
     assert _entities(extract_text, MARKED[name]) == _entities(extract_text, NAMES)
-
-
-@pytest.mark.xfail(strict=True, reason="bugs in the name rules, see the case names")
-@pytest.mark.parametrize("name", list(BROKEN))
-def test_marks_that_still_cut_names(extract_text, name):
-    assert _entities(extract_text, BROKEN[name]) == _entities(extract_text, NAMES)
 
 
 # --- JSON records with fields missing --------------------------------------------------------
