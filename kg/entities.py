@@ -12,6 +12,7 @@ proclitic their first token has (`span._.kg_peel`), their gazetteer name and ide
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from spacy.language import Language
@@ -28,6 +29,7 @@ LABELS = {PERSON: "PERS", ORGANIZATION: "ORG", LOCATION: "LOC"}
 KIND_OF_LABEL = {"PERS": PERSON, "PER": PERSON, "PERSON": PERSON, "ORG": ORGANIZATION,
                  "LOC": LOCATION, "GPE": LOCATION}
 QUOTES = {'"', "«", "»", "“", "”", "'"}
+ARABIC_LETTER = re.compile("[\u0621-\u064a]")
 MAX_NAME_TOKENS = 6
 MAX_ORG_TAIL = 4  # defining words after a head noun
 COMMON_SURNAME_ZIPF = 5.0  # an ال-word more frequent than this is not a surname (الوطني)
@@ -384,6 +386,8 @@ class EntityFinder:
             if kind is None:
                 continue
             start, end = ent.start, ent.end
+            if not ARABIC_LETTER.search(ent.text):
+                continue  # (Vladimir Putin): the model reads Arabic; a gloss in Latin letters is none of its names
             while start < end and self._not_a_name(doc[start], kind):
                 start += 1
             while end > start and self._not_a_name(doc[end - 1], kind):

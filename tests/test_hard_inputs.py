@@ -83,8 +83,6 @@ def test_mixed_arabic_and_english_text(extract_text):
     assert calls and "person/قاسم_جومارت_توكاييف" in calls[0].agents + calls[0].patients
 
 
-@pytest.mark.xfail(strict=True, reason="bug: a Latin gloss after an Arabic name is read as an organization "
-                   "and takes the event's agent from the person")
 def test_a_latin_gloss_after_a_name_leaves_the_person_the_agent(extract_text):
     x = extract_text("قال الرئيس الروسي فلاديمير بوتين (Vladimir Putin) في اتصال هاتفي مع الرئيس الكازاخستاني "
                      "قاسم جومارت توكاييف إن الوضع مستقر.", DAY)
