@@ -16,6 +16,7 @@ from kg.model import LOCATION, ORGANIZATION, PERSON, Entity
 from kg.normalize import normalize_text, strip_article
 
 REPEAT_BONUS = 0.05
+RECENT_CHARS = 400  # how far back a short name looks for the entity it stands for
 
 
 @dataclass
@@ -97,10 +98,12 @@ def resolve_entities(mentions: list[EntityMention], lang: LanguageData) -> tuple
             elif kind == LOCATION and [strip_article(x) for x in c.words] == [strip_article(x) for x in w]:
                 fits.append(c)
         # A short name that fits two entities (وزارة الخارجية beside the Kuwaiti and the Egyptian
-        # ministries, العيسى beside two men of that family) joins neither.
+        # ministries, العيسى beside two men of that family) joins neither ...
         exact = [c for c in fits if any([strip_article(x) for x in f] == [strip_article(x) for x in w] for f in c.forms)]
         if len(fits) == 1 or exact:
             target = (exact or fits)[0]
+        elif fits:  # ... unless one was named just before: the reader takes that one
+            target = _last_named(fits, mentions, m.mention.start)
         if target is None:
             target = _Cluster(kind, w, m.name or m.label, m.ident, m.country)
             clusters.append(target)
@@ -122,3 +125,17 @@ def resolve_entities(mentions: list[EntityMention], lang: LanguageData) -> tuple
             keys[i] = key
         entities.append(entity)
     return entities, keys
+
+
+def _last_named(fits: list[_Cluster], mentions: list[EntityMention], start: int) -> _Cluster | None:
+    """Of the entities a short name fits, the one named last before it, when it was named in the
+    same stretch of text (the last 400 characters) and none of the others since."""
+    last = {}
+    for c in fits:
+        before = [mentions[i].mention.start for i in c.members if mentions[i].mention.start < start]
+        if before:
+            last[id(c)] = max(before)
+    if not last:
+        return None
+    best = max(fits, key=lambda c: last.get(id(c), -1))
+    return best if start - last[id(best)] <= RECENT_CHARS else None

@@ -40,3 +40,12 @@ def test_a_name_the_ner_mislabels_follows_the_person():
     ms = [mention(PERSON, "فلاديمير بوتين", 0, 0.7), mention(ORGANIZATION, "بوتين", 30, 0.6)]
     entities, keys = resolve_entities(ms, AR)
     assert len(entities) == 1 and entities[0].kind == PERSON
+
+
+def test_a_short_name_that_fits_two_bodies_is_the_one_just_named(extract_text):
+    x = extract_text("أدانت وزارة الخارجية الكويتية الهجوم. وأدانت وزارة الخارجية المصرية التفجير، وقال المتحدث "
+                     "باسم وزارة الخارجية أحمد أبو زيد إن مصر تقف مع المملكة.")
+    orgs = [e for e in x.entities if e.kind == "organization"]
+    assert len(orgs) == 2
+    egypt = next(e for e in orgs if "المصرية" in e.name)
+    assert "وزارة الخارجية" in egypt.labels
