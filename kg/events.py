@@ -32,6 +32,7 @@ CLAUSE_BREAKS = {"فيما", "بينما", "حيث", "بعدما", "عندما",
                  "بان", "وان", "انهم", ":"}
 AGENT_WINDOW = 8  # tokens after the trigger where its object may stand
 NOUN_AGENT_WINDOW = 8  # tokens before a verbal noun where the subject of its governing verb may stand
+DEFINITE_REACH = 3  # words (address aside) between a definite verbal noun and the subject it takes
 NUMBER_WINDOW = 4
 COUNTED = {"17": "arrested", "18": "killed", "19": "killed", "20": "killed"}
 # Codes whose verbal noun's pronoun is the one it is done to (إقالته, اعتقاله, مقتله); elsewhere
@@ -178,6 +179,8 @@ def extract_events(doc: Doc, actors: list[Actor], resolve_date, sentence_of, rep
         if source and not agents and cameo[:2] in SAID and source not in patients:
             agents.append(source)  # قال أمبيكي: ... داعياً اللجنة: what is said, the speaker does
         earlier = next((t for t in reversed(told) if t.root == cameo[:2]), None) if trig._.kg_definite else None
+        if earlier is not None and agents and earlier.event.agents and not set(agents) & set(earlier.event.agents):
+            earlier = None  # the same word, but someone else does it: another event
         if earlier is not None:  # الهجوم, خلال الاستقبال: the event told before, named again
             told_before = earlier.event
             told_before.mentions.extend(event.mentions)
@@ -251,8 +254,11 @@ def _participants(doc: Doc, trig: Span, in_clause: list[Actor], all_actors: list
         subject = _doer_of_noun(trig, after, all_actors, gap)
     violent = done_to or trig.label_[:2] in VIOLENT
     relative = trig.start > 0 and doc[trig.start - 1].norm_ in load(doc.lang_).relatives
-    if trig._.kg_definite:
-        pass  # الهجوم, التهديد: the noun itself says who, or nobody does
+    if trig._.kg_definite:  # الهجوم, التهديد: the noun itself says who, or the subject right before
+        near = [a for a in before if not a.preposition and _can_act(a) and a.kind != LOCATION
+                and sum(1 for i in range(a.end, trig.start) if i not in address) <= DEFINITE_REACH]
+        if near and not any(near[-1].end <= t.start < trig.start for t in doc.spans["kg_triggers"]):
+            agents.append(near[-1].key)  # وقدم الدكتور المومني باسم الحكومة التعازي
     elif relative and subject is None:  # الأحزاب التي وافقت: the subject is what the pronoun stands for
         antecedent = next((a for a in before if a.end == trig.start - 1 and _can_act(a)), None)
         if antecedent is not None:
