@@ -41,6 +41,7 @@ DONE_TO = ("08", "09", "17", "181", "182", "186")
 # Roots whose verbal noun's genitive is its doer (زيارة بخاري, احتجاجات المعارضة); elsewhere the
 # genitive is the one it is done to (اعتقال ماسيموف, إدانة الهجوم).
 GENITIVE_AGENT = {"01", "03", "04", "05", "14", "15"}
+FIRST_CONFLICT_ROOT = "14"  # CAMEO 14-20: protest, force, coercion, assault, fight, mass violence
 VIOLENT = {"18", "19", "20"}  # attacks: a person or body after the noun does it (هجمات بوكو حرام)
 PRONOUNS = ("ه", "ها", "هم")  # his, her or its, their
 SAID = {"01", "02", "03", "05", "10", "11", "12", "13"}  # roots whose events are done by saying
@@ -230,6 +231,12 @@ def _participants(doc: Doc, trig: Span, in_clause: list[Actor], all_actors: list
                            if a.kind in (PERSON, ORGANIZATION)), None)
         if antecedent:
             patients.append(antecedent.key)
+    if kind == "noun" and trig.label_ == "043" and trig.start > 0 \
+            and doc[trig.start - 1].norm_ in load(doc.lang_).hosting:  # وكان في وداع الأمير ... الوزير فلان
+        guest = next((a for a in after if gap(a) <= 1 and a.kind == PERSON), None)
+        if guest is not None:
+            hosts = [a.key for a in after if a.kind == PERSON and a.start > guest.start and a.key != guest.key]
+            return list(dict.fromkeys(hosts)), [guest.key]
     if trig._.kg_passive:
         subject = next((a for a in after if a.kind != LOCATION and a.start - trig.end <= AGENT_WINDOW), None)
         if subject is None and before and before[-1].kind != LOCATION and trig.start - before[-1].end <= 2:
@@ -390,5 +397,7 @@ def _merge(told: list[_Told]) -> list[Event]:
         target.reported_by |= t.reported_by
     for m in merged:
         m.event.reported_by = sorted(m.reported_by - set(m.event.agents) - set(m.event.patients))
-    # An event with no participant, place or number tells too little to keep.
-    return [m.event for m in merged if m.event.agents or m.event.patients or m.event.places or m.event.counts]
+    # An event with no participant or number tells too little to keep, but for a protest, an arrest
+    # or violence in a named place (clashes in Aden): who agreed or met, unnamed, is no news.
+    return [m.event for m in merged if m.event.agents or m.event.patients or m.event.counts
+            or m.event.places and m.root >= FIRST_CONFLICT_ROOT]

@@ -107,3 +107,18 @@ def test_what_is_said_the_speaker_does(extract_text):
     by_key = {e.key: e.name for e in x.entities}
     appeal = next(e for e in x.events if e.cameo.startswith("02"))
     assert [by_key[a] for a in appeal.agents] == ["ثابو مبيكي"]
+
+
+def test_those_who_see_a_guest_off_are_the_hosts(extract_text):
+    x = extract_text("وكان في وداع الأمير خالد الفيصل لدى مغادرته مطار القاهرة الدولي معالي وزير الخارجية "
+                     "سامح شكري والسفير أحمد قطان.")
+    by_key = {e.key: e.name for e in x.entities}
+    farewell = next(e for e in x.events if e.cameo == "043")
+    assert [by_key[p] for p in farewell.patients] == ["خالد الفيصل"]
+    assert {by_key[a] for a in farewell.agents} == {"سامح شكري", "أحمد قطان"}
+
+
+def test_an_agreement_with_nobody_named_is_no_event_but_clashes_in_a_place_are(extract_text):
+    x = extract_text("وأكد البيان أنهما اتفقا على البقاء على تواصل في كازاخستان. واندلعت اشتباكات في عدن أمس.")
+    assert not [e for e in x.events if e.cameo.startswith("03")]
+    assert [e for e in x.events if e.cameo.startswith("19")]

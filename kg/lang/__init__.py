@@ -81,6 +81,7 @@ class LanguageData:
     future_forms: set[str] = field(default_factory=set)  # verb forms with the future prefix (سيوقع)
     relatives: set[str] = field(default_factory=set)  # الذي التي
     regional: set[str] = field(default_factory=set)  # العربي الدولي: ends the name of a body
+    hosting: set[str] = field(default_factory=set)  # في (استقبال, وداع): the hosts follow the guest
     target_verbs: set[str] = field(default_factory=set)  # استهدف: whom an attack hit
     place_heads: dict[str, str] = field(default_factory=dict)  # normalized head -> named | town | state
 
@@ -123,7 +124,8 @@ def load(lang: str) -> LanguageData:
          "ambiguous": data.ambiguous, "not_place": data.not_places, "institutional": data.institutional,
          "ordinal": data.ordinals, "home": data.home, "posting": data.postings,
          "owner": data.owner_markers, "future": data.future, "pluperfect": data.pluperfect,
-         "relative": data.relatives, "target": data.target_verbs, "regional": data.regional}[kind].add(normalize_text(form))
+         "relative": data.relatives, "target": data.target_verbs, "regional": data.regional,
+         "hosting": data.hosting}[kind].add(normalize_text(form))
     data.place_heads = {normalize_text(form): kind for form, _english, kind in read_table(lang, "place_heads.tsv")}
     for kind, cameo, forms, english in read_table(lang, "triggers.tsv"):
         trigger = Trigger(cameo, kind, english)
