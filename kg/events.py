@@ -149,7 +149,8 @@ def extract_events(doc: Doc, actors: list[Actor], resolve_date, sentence_of, rep
         lo, hi = _clause(doc, trig, sent)
         in_clause = [a for a in actors if lo <= a.start and a.end <= hi and not (a.start < trig.end and trig.start < a.end)]
         previous = last_agents[1] if last_agents[0] == sent.start else []
-        if not previous and trig._.kg_kind == "verb" and trig.start - sent.start <= 1:
+        if not previous and trig._.kg_kind == "verb" and trig.start - sent.start <= 1 \
+                and not any(sent.start <= a.start < trig.start for a in in_clause):
             previous = last_agents[1]  # وطالب بالسماح له ...: a sentence that opens on its verb goes on with the last subject
         agents, patients = _participants(doc, trig, in_clause, actors, address, previous)
         if agents:
@@ -160,7 +161,10 @@ def extract_events(doc: Doc, actors: list[Actor], resolve_date, sentence_of, rep
         day, strength = None, 0
         clause_dates = [d for d in dates if lo <= d.start and d.end <= hi]
         sent_dates = [d for d in dates if sent.start <= d.start and d.end <= sent.end]
-        for pool, s in ((clause_dates, 2), (sent_dates, 1)):
+        # else the day the sentence before or after fixes: the story's time goes on (strength 0)
+        here = sentence_of(trig.start)
+        near_dates = [d for d in dates if abs(sentence_of(d.start) - here) == 1]
+        for pool, s in ((clause_dates, 2), (sent_dates, 1), (near_dates, 0)):
             if pool:
                 nearest = min(pool, key=lambda d: abs(d.start - trig.start))
                 day = resolve_date(nearest)
@@ -369,8 +373,12 @@ def _merge(told: list[_Told]) -> list[Event]:
             if m.root != t.root:
                 continue
             mparts = set(me.agents) | set(me.patients)
-            same_day = e.date is None or me.date is None or e.date == me.date or m.date_strength != t.date_strength
-            if parts and mparts and (parts <= mparts or mparts <= parts) and same_day:
+            same_day = e.date is None or me.date is None or e.date == me.date or m.date_strength != t.date_strength \
+                or not (m.date_strength and t.date_strength)  # a day only taken from a neighbour binds nothing
+            # (four countries that condemn in a headline are four condemnations: one told alone
+            # later is not merged into the headline's)
+            if parts and mparts and (parts <= mparts or mparts <= parts) and same_day \
+                    and (len(set(e.agents) ^ set(me.agents)) <= 1 or max(len(e.agents), len(me.agents)) < 3):
                 target = m
                 break
             counts_agree = all(me.counts.get(k, v) == v for k, v in e.counts.items())

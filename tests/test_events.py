@@ -122,3 +122,13 @@ def test_an_agreement_with_nobody_named_is_no_event_but_clashes_in_a_place_are(e
     x = extract_text("وأكد البيان أنهما اتفقا على البقاء على تواصل في كازاخستان. واندلعت اشتباكات في عدن أمس.")
     assert not [e for e in x.events if e.cameo.startswith("03")]
     assert [e for e in x.events if e.cameo.startswith("19")]
+
+
+def test_the_day_goes_on_to_the_next_sentence_and_a_headline_of_many_doers_absorbs_none(extract_text):
+    x = extract_text("الكويت والبحرين والأردن يدينون تفجير عسير\n"
+                     "أدانت الحكومة الأردنية اليوم التفجير الإرهابي. وأعربت عن تعازيها لأسر الضحايا.")
+    by_key = {e.key: e.name for e in x.entities}
+    condemnations = [e for e in x.events if e.cameo.startswith("11")]
+    assert any([by_key[a] for a in e.agents] == ["الأردن"] for e in condemnations)
+    condolences = next(e for e in x.events if e.cameo.startswith("01"))
+    assert condolences.date == dt.date(2023, 3, 10)  # اليوم of the sentence before
