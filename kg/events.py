@@ -360,6 +360,19 @@ def _specificity(code: str) -> tuple[int, bool]:
     return len(code), not code.endswith("0")
 
 
+def _same_count(a: int, b: int) -> bool:
+    """Two figures of one event: equal, or one a rounding of the other (4 آلاف, 4200, 4266)."""
+    return a == b or abs(a - b) <= 0.1 * max(a, b)
+
+
+def _precision(n: int) -> int:
+    """How exact a figure is: the fewer trailing zeros, the more (4266 > 4200 > 4000)."""
+    zeros = 0
+    while n and n % 10 == 0:
+        n, zeros = n // 10, zeros + 1
+    return -zeros
+
+
 def _merge(told: list[_Told]) -> list[Event]:
     """One event per real occurrence: the same root told again with a shared participant and a
     compatible day, or, with no participants at all, the same code again."""
@@ -381,7 +394,8 @@ def _merge(told: list[_Told]) -> list[Event]:
                     and (len(set(e.agents) ^ set(me.agents)) <= 1 or max(len(e.agents), len(me.agents)) < 3):
                 target = m
                 break
-            counts_agree = all(me.counts.get(k, v) == v for k, v in e.counts.items())
+            counts_agree = all(_same_count(me.counts.get(k, v), v) for k, v in e.counts.items()) \
+                and not (e.counts and me.patients or me.counts and e.patients)  # 4000 arrested are not one named man
             places_agree = not e.places or not me.places or set(e.places) & set(me.places)
             if (not parts or not mparts) and counts_agree and places_agree and same_day and (
                     me.cameo == e.cameo or not parts and not mparts or e.places and me.places):
@@ -400,7 +414,9 @@ def _merge(told: list[_Told]) -> list[Event]:
         if e.date and (me.date is None or t.date_strength > target.date_strength):
             me.date, target.date_strength = e.date, t.date_strength
         me.mentions.extend(e.mentions)
-        me.counts = {**e.counts, **me.counts}
+        for k, v in e.counts.items():  # the exact figure over a headline's round one (4266 over 4 آلاف)
+            if k not in me.counts or _precision(v) > _precision(me.counts[k]):
+                me.counts[k] = v
         me.confidence = max(me.confidence, e.confidence)
         target.reported_by |= t.reported_by
     for m in merged:

@@ -132,3 +132,14 @@ def test_the_day_goes_on_to_the_next_sentence_and_a_headline_of_many_doers_absor
     assert any([by_key[a] for a in e.agents] == ["الأردن"] for e in condemnations)
     condolences = next(e for e in x.events if e.cameo.startswith("01"))
     assert condolences.date == dt.date(2023, 3, 10)  # اليوم of the sentence before
+
+
+def test_a_mass_arrest_told_in_round_and_exact_figures_is_one_event_apart_from_a_named_arrest(extract_text):
+    x = extract_text("كازاخستان: توقيف 4 آلاف شخص\n"
+                     "أعلنت وزارة الداخلية في كازاخستان اليوم توقيف 4266 شخصا على خلفية أعمال الشغب. "
+                     "وأعلن جهاز الأمن الوطني أن رئيسه السابق كريم ماسيموف اعتُقل الخميس.")
+    arrests = [e for e in x.events if e.cameo.startswith("17")]
+    counted = [e for e in arrests if e.counts]
+    assert len(counted) == 1 and counted[0].counts["arrested"] == 4266
+    named = [e for e in arrests if e.patients]
+    assert len(named) == 1 and not named[0].counts
