@@ -120,7 +120,7 @@ def main() -> int:
     print(f"corpus           {data} (limit {args.limit or 'none'}), {jobs} worker processes")
     print(f"articles         {n:,} extracted, {summary.unchanged:,} unchanged, {len(summary.failures)} failed")
     print(f"time             {seconds:,.1f} s (extraction {summary.seconds:,.1f} s, "
-          f"writing {seconds - summary.seconds:,.1f} s)")
+          f"writing {seconds - summary.seconds:,.1f} s, of which compacting the store {summary.compacting:,.1f} s)")
     print(f"articles/s       {n / seconds:,.1f}")
     print(f"words/s          {summary.words / seconds:,.0f}   (bare spaCy tokenizer, one process: "
           f"{tokenizer_rate:,.0f})")

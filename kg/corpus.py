@@ -37,8 +37,9 @@ from kg.nquads import extraction_statements
 from kg.rdf import article_iri
 from kg.resolve_corpus import alias_table, canonical, corroborated_events
 
-CHUNK = 8  # articles a worker takes at once
+CHUNK = 8  # articles a worker takes at once (and the NER takes as one batch)
 IN_FLIGHT = 4  # chunks waiting per worker
+COMPACT_AFTER = 100_000  # statements: a write this big is followed by a compaction of the store
 INDEX_VERSION = "2"  # bump when the index's tables change; code and data changes are seen by themselves (below)
 # What an Extraction depends on besides the article: these modules of kg, the language's data
 # files, the NER model's files and the versions of the packages the gazetteer and dates come from.
@@ -74,7 +75,8 @@ class Summary:
     events: int = 0
     aliases: int = 0
     corroborated: int = 0
-    seconds: float = 0.0
+    seconds: float = 0.0  # extracting
+    compacting: float = 0.0  # seconds
 
     def lines(self) -> list[str]:
         rate = self.extracted / self.seconds if self.seconds else 0.0
@@ -335,8 +337,12 @@ def write_graphs(index: CorpusIndex, store, summary: Summary) -> None:
         # The graphs that go are removed first, then the new ones stream into the store (bulk
         # loads); only then are they marked written, so an interrupted write is done again.
         store.drop_graphs(str(article_iri(doc_id)) for doc_id, _ in stale)
-        store.add_graphs(extraction_statements(index.extraction(doc_id), alias, merged_by_doc.get(doc_id))
-                         for doc_id, _ in stale)
+        statements = store.add_graphs(
+            extraction_statements(index.extraction(doc_id), alias, merged_by_doc.get(doc_id)) for doc_id, _ in stale)
+        if statements >= COMPACT_AFTER:
+            started = time.perf_counter()
+            store.optimize()
+            summary.compacting = time.perf_counter() - started
         db.executemany("UPDATE articles SET written = ? WHERE doc_id = ?", [(f, d) for d, f in stale])
         index.commit()
         summary.written += len(stale)

@@ -32,7 +32,6 @@ GRAPH_FILES = {".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES, ".tri
 INDEX_NAME = "kg-index.sqlite"
 HTTP_TIMEOUT = 60
 LOAD_BATCH = 200_000  # statements an Oxigraph bulk load takes at once (twice as many quads: graph and union)
-COMPACT_AFTER = 100_000  # statements: a load this big is followed by a compaction of the Oxigraph store
 DROP_BATCH = 500  # graphs removed at once
 REMOTE_BATCH = 8 << 20  # bytes of N-Triples sent to an endpoint's default graph at once
 
@@ -89,6 +88,7 @@ class GraphStore:
 
     def optimize(self) -> None:
         """Make the store quick to read after a big write (a no-op where the store sees to it)."""
+        return None
 
     def select(self, sparql: str) -> list[dict[str, str | None]]:
         """Rows of a SELECT query, values as plain strings."""
@@ -184,8 +184,6 @@ class _Oxigraph(GraphStore):
             loader.join()
         if failure:
             raise failure[0]
-        if written >= COMPACT_AFTER:
-            self.optimize()
         return written
 
     def optimize(self):
