@@ -88,6 +88,9 @@ class Words:
         self.honorifics: PhraseLexicon[str] = PhraseLexicon(self.data)
         for form in self.data.honorifics:
             self.honorifics.add(form, form)
+        self.generic: PhraseLexicon[str] = PhraseLexicon(self.data)  # الحكومة, القوات المسلحة
+        for form in self.data.generic_orgs:
+            self.generic.add(form, form)
         self.blocked = set(self.data.org_heads) | set(self.data.reporting) | set(self.data.triggers) \
             | set(self.data.weekdays) | set(self.data.relative_days) | set(self.data.months) \
             | set(self.data.former) | {w for t in self.data.titles for w in t.split()} \
@@ -194,9 +197,6 @@ class EntityFinder:
         self.words = words_of(nlp, lang)
         self.data = self.words.data
         self._generic = {strip_article(g) for g in self.data.generic_orgs}
-        self.generic: PhraseLexicon[str] = PhraseLexicon(self.data)
-        for form in self.data.generic_orgs:
-            self.generic.add(form, form)
 
     def __call__(self, doc: Doc) -> Doc:
         norms = [t.norm_ for t in doc]
@@ -219,7 +219,7 @@ class EntityFinder:
         الكازاخستانية → الأردن, كازاخستان (the actor an analyst counts); an army is a body of
         its own (الجيش التركي)."""
         found = []
-        for m in self.generic.find_all(norms):
+        for m in self.words.generic.find_all(norms):
             if m.end >= len(norms):
                 continue
             demonym = self.words.gazetteer.demonyms.match_at(norms, m.end, proclitics=False)

@@ -16,7 +16,8 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from kg.lang import load
-from kg.lexicon import PhraseLexicon
+from kg.entities import words_of
+from kg.lexicon import PhraseLexicon, has_article
 from kg.model import LOCATION, ORGANIZATION, PERSON, Event, Mention
 from kg.normalize import is_passive_form
 
@@ -52,11 +53,9 @@ INTENT = {"04": "036", "05": "032", "06": "031", "07": "033", "08": "035"}
 
 
 class TriggerFinder:
-    def __init__(self, lang: str):
+    def __init__(self, nlp: Language, lang: str):
         self.data = data = load(lang)
-        self.honorifics: PhraseLexicon = PhraseLexicon(data)
-        for form in data.honorifics:
-            self.honorifics.add(form, form)
+        self.honorifics = words_of(nlp, lang).honorifics
         self.triggers: PhraseLexicon = PhraseLexicon(data, enclitics=True)
         for form, trigger in data.triggers.items():
             self.triggers.add(form, trigger)
@@ -81,8 +80,7 @@ class TriggerFinder:
             span._.kg_passive = is_passive_form(doc[m.start].text) or (
                 m.value.kind != "verb" and before in PASSIVE_AUXILIARIES)
             first = norms[m.start][m.peel:]
-            span._.kg_definite = m.value.kind == "noun" and (first.startswith("ال") or norms[m.start][:m.peel].endswith("ال")
-                                                          or norms[m.start][:m.peel] in self.data.article_prefixes)
+            span._.kg_definite = m.value.kind == "noun" and has_article(norms[m.start], m.peel, self.data)
             span._.kg_future = before in self.data.future or first in self.data.future_forms or (
                 m.value.kind == "phrase" and first[1:] in self.data.triggers and first[:1] == "س")
             # وكان البرلمان أقال يانوكوفيتش: the subject stands between كان and the verb
@@ -100,7 +98,7 @@ class TriggerFinder:
 
 @Language.factory("kg_triggers", default_config={"lang": "ar"})
 def make_trigger_finder(nlp: Language, name: str, lang: str) -> TriggerFinder:
-    return TriggerFinder(lang)
+    return TriggerFinder(nlp, lang)
 
 
 @dataclass
@@ -268,7 +266,7 @@ def _participants(doc: Doc, trig: Span, in_clause: list[Actor], all_actors: list
     if trig._.kg_definite:  # الهجوم, التهديد: the noun itself says who, or the subject right before
         near = [a for a in before if not a.preposition and _can_act(a) and a.kind != LOCATION
                 and sum(1 for i in range(a.end, trig.start) if i not in address) <= DEFINITE_REACH]
-        if near and not any(near[-1].end <= t.start < trig.start for t in doc.spans["kg_triggers"]):
+        if near and not _trigger_between(doc, near[-1].end, trig.start):
             agents.append(near[-1].key)  # وقدم الدكتور المومني باسم الحكومة التعازي
     elif relative and subject is None:  # الأحزاب التي وافقت: the subject is what the pronoun stands for
         antecedent = next((a for a in before if a.end == trig.start - 1 and _can_act(a)), None)
@@ -280,7 +278,7 @@ def _participants(doc: Doc, trig: Span, in_clause: list[Actor], all_actors: list
         near = [a for a in before if (not a.preposition or a.preposition in ("و",)) and _can_act(a)]
         if kind != "verb":  # a verbal noun takes the subject of the verb just before it
             near = [a for a in near if trig.start - a.end <= NOUN_AGENT_WINDOW and a.kind != LOCATION]
-            if near and any(near[-1].end <= t.start < trig.start for t in doc.spans["kg_triggers"]):
+            if near and _trigger_between(doc, near[-1].end, trig.start):
                 near = []  # يدينون تفجير, اعتُقل بعد بدء تحقيق: that name belongs to the verb between
         if near:
             subject = near[-1]
@@ -311,6 +309,10 @@ def _participants(doc: Doc, trig: Span, in_clause: list[Actor], all_actors: list
         else:
             patients.append(obj.key)
     return agents, patients
+
+
+def _trigger_between(doc: Doc, start: int, end: int) -> bool:
+    return any(start <= t.start < end for t in doc.spans["kg_triggers"])
 
 
 def _places(actors: list[Actor]) -> list[Actor]:

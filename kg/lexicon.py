@@ -48,6 +48,13 @@ def restored(text: str, first_norm: str, peel: int, lang: LanguageData) -> str:
     return "ال" + text if peel and first_norm[:peel] in lang.article_prefixes else text
 
 
+def has_article(word: str, peel: int, lang: LanguageData) -> bool:
+    """Whether a normalized word read with `peel` characters of proclitic has the article:
+    العهد, والإعلام (و + ال), للرئيس (لل = ل + ال)."""
+    prefix = word[:peel]
+    return word[peel:].startswith("ال") or prefix.endswith("ال") or prefix in lang.article_prefixes
+
+
 def enclitic_readings(word: str, lang: LanguageData) -> Iterator[tuple[str, str]]:
     """Every way of reading a normalized word as stem + enclitic: (stem, enclitic)."""
     yield word, ""

@@ -17,7 +17,7 @@ from spacy.tokens import Doc, Span
 from kg.entities import words_of
 from kg.gazetteer import gazetteer
 from kg.lang import LanguageData
-from kg.lexicon import PhraseLexicon, restored
+from kg.lexicon import PhraseLexicon, has_article, restored
 from kg.model import LOCATION, ORGANIZATION, PERSON, Mention, Role
 
 COMMAS = {"،", ","}
@@ -43,9 +43,6 @@ class TitleFinder:
             self.portfolios.add(key, key)
             self.portfolios.add(key[2:] if key.startswith("ال") else "ال" + key, key)
         self.spokesman_of = "باسم"
-        self.generic: PhraseLexicon[str] = PhraseLexicon(self.data)
-        for form in self.data.generic_orgs:
-            self.generic.add(form, form)
 
     def __call__(self, doc: Doc) -> Doc:
         norms = [t.norm_ for t in doc]
@@ -162,9 +159,7 @@ class TitleFinder:
 
     def _definite(self, norms, word: tuple[int, int]) -> bool:
         """Whether the word at (token, clitic length) has the article: العهد, للرئيس, والإعلام."""
-        i, peel = word
-        prefix = norms[i][:peel]
-        return norms[i][peel:].startswith("ال") or prefix.endswith("ال") or prefix in self.data.article_prefixes
+        return has_article(norms[word[0]], word[1], self.data)
 
     def _epithet_person(self, doc: Doc, ents, span: Span):
         """A title that names its holder when no name is given (خادم الحرمين الشريفين)."""
@@ -226,7 +221,7 @@ class TitleFinder:
             return ("title", nested.start, nested.end), j
         if closed:
             return None, j
-        generic = self.generic.match_at(norms, j, proclitics=False)
+        generic = self.words.generic.match_at(norms, j, proclitics=False)
         if generic is not None and not nested:  # رئيس البرلمان: the head of a body, whoever's it is
             return ("generic",), generic.end
         if ent is not None and ent.label_ == "PERS" and not construct:
@@ -256,7 +251,7 @@ class TitleFinder:
                     break
                 k = ent.end
                 continue
-            generic = self.generic.match_at(norms, k)
+            generic = self.words.generic.match_at(norms, k)
             if generic and generic.peel and norms[k][:1] in self.data.owner_markers:
                 k = generic.end
                 continue
