@@ -20,7 +20,7 @@ from collections import defaultdict
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from kg.annotation import document_text, split_sentences  # noqa: E402
+from kg.annotation import document_text, source_texts, split_sentences  # noqa: E402
 
 ANT_QUOTA = {"politic": 150, "internationalNews": 140, "localNews": 110, "economy": 50}
 KACST_QUOTA = {"politics": 130, "economy": 70}
@@ -99,11 +99,5 @@ if __name__ == "__main__":
 
 def load_texts(shared: Path) -> dict[str, str]:
     """Every drawn article's text as kg reads it (title, blank line, body), by id."""
-    ids = {line.split("\t")[0] for line in (Path(__file__).parent / "articles.tsv").read_text(encoding="utf-8").splitlines()[1:]}
-    texts = {}
-    for name in ("ant/ant-v1.1.jsonl.gz", "kacst/kacst-newspapers.jsonl.gz"):
-        for line in gzip.open(shared / "data" / name, "rt", encoding="utf-8"):
-            a = json.loads(line)
-            if a["id"] in ids and a["id"] not in texts:
-                texts[a["id"]] = document_text(a.get("title"), a["text"])
-    return texts
+    listing = (Path(__file__).parent / "articles.tsv").read_text(encoding="utf-8").splitlines()[1:]
+    return source_texts(shared / "data", {line.split("\t")[0] for line in listing})

@@ -206,3 +206,69 @@ def align(doc_id: str, text: str, ann: dict) -> tuple[dict, list[str]]:
                        "date": date, "mentions": mentions})
     record = {"doc_id": doc_id, "sentences": sentences, "entities": entities, "roles": roles, "events": events}
     return record, problems
+
+
+# --- The aligned corpus -----------------------------------------------------------------------
+
+def text_digest(text: str) -> str:
+    import hashlib
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
+def gold_document(record: dict) -> dict:
+    """An aligned record in the form of the evaluation's gold files (everything by name)."""
+    name = {e["key"]: e["name"] for e in record["entities"]}
+    gold = {"id": record["doc_id"], "published": record.get("published")}
+    for field_name, kind in KINDS.items():
+        gold[field_name] = [{"name": e["name"], "aliases": e["labels"], **({"optional": True} if e["optional"] else {})}
+                            for e in record["entities"] if e["kind"] == kind]
+    gold["roles"] = [{"person": name[r["holder"]], "role": r["title"], "former": r["former"],
+                      **({"of": name[r["of"]]} if r.get("of") else {})} for r in record["roles"]]
+    gold["events"] = [{"cameo_root": e["roots"] if len(e["roots"]) > 1 else e["roots"][0], "trigger": e["trigger"],
+                       "agents": [name[k] for k in e["agents"]], "patients": [name[k] for k in e["patients"]],
+                       "locations": [name[k] for k in e["places"]], **({"date": e["date"]} if e.get("date") else {})}
+                      for e in record["events"]]
+    return gold
+
+
+SOURCES = ("ant/ant-v1.1.jsonl.gz", "kacst/kacst-newspapers.jsonl.gz")
+
+
+def source_texts(data_dir, ids=None) -> dict[str, str]:
+    """Articles of the corpus's sources (ANT, KACST under `data_dir`) as kg reads them, by id."""
+    import gzip
+    import json
+    from pathlib import Path
+
+    texts = {}
+    for name in SOURCES:
+        path = Path(data_dir) / name
+        if not path.exists():
+            continue
+        with gzip.open(path, "rt", encoding="utf-8") as f:
+            for line in f:
+                a = json.loads(line)
+                if (ids is None or a["id"] in ids) and a["id"] not in texts:
+                    texts[a["id"]] = document_text(a.get("title"), a["text"])
+    return texts
+
+
+def read_corpus(path, texts: dict[str, str] | None = None) -> list[dict]:
+    """The records of an aligned corpus file, each with its text: a record that carries none
+    (stand-off, KACST) takes it from `texts` (id → text), checked against its digest."""
+    import json
+    from pathlib import Path
+
+    out = []
+    for line in Path(path).read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        record = json.loads(line)
+        if record.get("text") is None:
+            text = (texts or {}).get(record["doc_id"])
+            if text is None or text_digest(text) != record["text_sha1"]:
+                raise ValueError(f"{path}: no text for the stand-off record {record['doc_id']} "
+                                 "(its source is read from ../shared/data)")
+            record["text"] = text
+        out.append(record)
+    return out
