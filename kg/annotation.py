@@ -13,9 +13,11 @@ _SENTENCE_END = re.compile(r"(?<=[.!?؟…])\s+|\n+")
 
 
 def document_text(title: str | None, body: str) -> str:
-    """An article as kg reads it: its title, a blank line, its body."""
-    body = body.strip()
-    title = " ".join((title or "").split())
+    """An article as kg reads it: its title, a blank line, its body (kg.normalize.clean'ed)."""
+    from kg.normalize import clean
+
+    body, title = clean(body).strip(), clean(title or "")
+    title = " ".join(title.split())
     if not title or body.startswith(title):
         return body
     return f"{title}\n\n{body}"
@@ -272,3 +274,24 @@ def read_corpus(path, texts: dict[str, str] | None = None) -> list[dict]:
             record["text"] = text
         out.append(record)
     return out
+
+
+def record_extraction(record: dict):
+    """An aligned record as kg's Extraction (optional entities left out, as a graph would)."""
+    import datetime as dt
+
+    from kg.model import Entity, Event, Extraction, Mention, Role
+
+    def mention(m: dict) -> Mention:
+        return Mention(m["start"], m["end"], m["text"], m.get("sentence", 0))
+
+    x = Extraction(doc_id=record["doc_id"], text=record.get("text") or "", sentences=[tuple(s) for s in record["sentences"]],
+                   published=dt.date.fromisoformat(record["published"]) if record.get("published") else None)
+    x.entities = [Entity(e["key"], e["kind"], e["name"], set(e["labels"]), [mention(m) for m in e["mentions"]])
+                  for e in record["entities"] if not e["optional"]]
+    x.roles = [Role(r["holder"], r["title"], of=r.get("of"), former=r["former"], mentions=[mention(m) for m in r["mentions"]])
+               for r in record["roles"]]
+    x.events = [Event(e["cameo"], e["trigger"], list(e["agents"]), list(e["patients"]), list(e["places"]),
+                      dt.date.fromisoformat(e["date"]) if e.get("date") else None, mentions=[mention(m) for m in e["mentions"]])
+                for e in record["events"]]
+    return x

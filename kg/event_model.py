@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass
 from pathlib import Path
 
 from spacy.tokens import Doc
 
+from kg.events import Actor
 from kg.normalize import is_passive_form
 
 LABELS = ("none", "agent", "patient", "place")
@@ -28,17 +28,6 @@ CLAUSE_WORDS = {"فيما", "بينما", "حيث", "بعدما", "عندما", 
                 "وان", "انهم", "قال", "وقال", "واضاف", "اضاف", "واكد", "اكد", "الذي", "التي", "الذين"}
 PASSIVE_AUXILIARIES = {"تم", "يتم", "جري", "يجري", "وتم"}
 PROCLITICS = "وف"
-
-
-@dataclass
-class Candidate:
-    """An entity mention (or a title standing for its holder) that may take part in an event."""
-
-    key: str
-    kind: str
-    start: int  # token offsets in the Doc
-    end: int
-    preposition: str = ""
 
 
 def _bucket(n: int) -> str:
@@ -50,8 +39,8 @@ def _stem(norm: str) -> str:
     return norm[1:] if len(norm) > 3 and norm[0] in PROCLITICS else norm
 
 
-def pair_features(doc: Doc, trigger: tuple[int, int], root: str, cand: Candidate,
-                  others: list[Candidate]) -> list[str]:
+def pair_features(doc: Doc, trigger: tuple[int, int], root: str, cand: Actor,
+                  others: list[Actor]) -> list[str]:
     """What a reader of the clause looks at to say how an entity takes part in an event."""
     ts, te = trigger
     after = cand.start >= te
@@ -161,7 +150,7 @@ def _token_span(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
     return (span.start, span.end) if span is not None and len(span) else None
 
 
-def gold_doc(nlp, record: dict) -> tuple[Doc, list[Candidate], list[tuple[tuple[int, int], str, dict]]]:
+def gold_doc(nlp, record: dict) -> tuple[Doc, list[Actor], list[tuple[tuple[int, int], str, dict]]]:
     """A corpus record as a Doc (norms set, trigger spans in doc.spans[TRIGGER_KEY]), its entity
     mentions as candidates, and its event mentions as (token span, root, event)."""
     from spacy.tokens import Span
@@ -178,7 +167,7 @@ def gold_doc(nlp, record: dict) -> tuple[Doc, list[Candidate], list[tuple[tuple[
             if span is None:
                 continue
             peel = m["start"] - doc[span[0]].idx
-            candidates.append(Candidate(entity["key"], entity["kind"], span[0], span[1],
+            candidates.append(Actor(entity["key"], entity["kind"], span[0], span[1],
                                         preposition_before(doc, span[0], peel)))
     candidates.sort(key=lambda c: (c.start, c.end))
     mentions, spans, seen = [], [], set()
@@ -209,7 +198,7 @@ def _sentence_bounds(doc: Doc) -> list[int]:
     return out
 
 
-def argument_examples(doc: Doc, candidates: list[Candidate], mentions) -> list[tuple[list[str], str]]:
+def argument_examples(doc: Doc, candidates: list[Actor], mentions) -> list[tuple[list[str], str]]:
     """(features, label) of every (event mention, entity mention) pair of one sentence."""
     sentence = _sentence_bounds(doc)
     out = []
@@ -220,3 +209,103 @@ def argument_examples(doc: Doc, candidates: list[Candidate], mentions) -> list[t
                      else "place" if c.key in event["places"] else "none")
             out.append((pair_features(doc, (ts, te), root, c, here), label))
     return out
+
+
+# --- Training ---------------------------------------------------------------------------------
+
+TRIGGER_CONFIG = Path(__file__).parent / "lang" / "ar" / "triggers.cfg"
+
+
+def corpus_docs(nlp, records: list[dict]):
+    return [gold_doc(nlp, r) for r in records]
+
+
+def train_triggers(train_docs: list[Doc], dev_docs: list[Doc], output: Path, *, seed: int = 0,
+                   max_epochs: int | None = None, vectors: str | None = None) -> dict:
+    """Train the trigger span model with spaCy's training loop; save the best to `output`."""
+    import shutil
+    import tempfile
+
+    import spacy
+    from spacy.cli.train import train as spacy_train
+    from spacy.tokens import DocBin
+
+    from kg.train import register_spacy_functions
+
+    register_spacy_functions()
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        for name, docs in (("train", train_docs), ("dev", dev_docs)):
+            DocBin(docs=docs, attrs=["ORTH", "NORM"]).to_disk(tmp / f"{name}.spacy")
+        overrides = {"paths.train": str(tmp / "train.spacy"), "paths.dev": str(tmp / "dev.spacy"),
+                     "system.seed": seed}
+        if max_epochs is not None:
+            overrides["training.max_epochs"] = max_epochs
+        if vectors:
+            overrides["paths.vectors"] = vectors
+            overrides["components.kg_trigger_model.model.tok2vec.embed.include_static_vectors"] = True
+        spacy_train(TRIGGER_CONFIG, tmp / "out", use_gpu=-1, overrides=overrides)
+        best = tmp / "out" / "model-best"
+        trained = spacy.load(best)
+        config = trained.config
+        for key in ("train", "dev"):
+            config["paths"][key] = None
+        if output.exists():
+            shutil.rmtree(output)
+        trained.to_disk(output)
+        return dict(trained.meta.get("performance", {}))
+
+
+# --- Reading events with the models -----------------------------------------------------------
+
+THRESHOLDS = {"agent": 0.5, "patient": 0.5, "place": 0.5}
+
+
+def predicted_triggers(doc: Doc) -> list[tuple[int, int, str, float]]:
+    """(start, end, root, probability) of every trigger the trigger model marked in the Doc."""
+    group = doc.spans.get(TRIGGER_KEY)
+    if group is None:
+        return []
+    scores = group.attrs.get("scores") or [1.0] * len(group)
+    return [(s.start, s.end, s.label_, float(p)) for s, p in zip(group, scores)]
+
+
+def read_events(doc: Doc, actors: list[Actor], model: ArgumentModel, lexicon_codes: dict[int, str],
+                resolve_date, sentence_of, reported: dict[int, str], thresholds=THRESHOLDS):
+    """Events of a Doc from its predicted triggers, their participants read by the argument model.
+    `lexicon_codes[token]`: the full CAMEO code the trigger table gives a word (else root + "0")."""
+    from kg.events import COUNTED, INTENT, SAID, _count, _merge, _Told, event_day
+    from kg.lang import load
+    from kg.model import Event, Mention
+
+    told = []
+    for start, end, root, p_trigger in predicted_triggers(doc):
+        sent = doc[start].sent
+        here = [a for a in actors if sent.start <= a.start and a.end <= sent.end
+                and not (a.start < end and start < a.end)]
+        roles: dict[str, tuple[str, float]] = {}
+        for a in here:
+            probs = model.probabilities(pair_features(doc, (start, end), root, a, here))
+            label = max(probs, key=probs.get)
+            if label != "none" and probs[label] >= thresholds[label]:
+                if a.key not in roles or probs[label] > roles[a.key][1]:
+                    roles[a.key] = (label, probs[label])
+        agents = [k for k, (lab, _) in roles.items() if lab == "agent"]
+        patients = [k for k, (lab, _) in roles.items() if lab == "patient"]
+        places = [k for k, (lab, _) in roles.items() if lab == "place"]
+        code = lexicon_codes.get(start, "")
+        code = code if code[:2] == root else root + "0"
+        day, strength = event_day(doc, doc[start:end], resolve_date, sentence_of)
+        confidence = p_trigger * (max((p for _, p in roles.values()), default=0.5))
+        event = Event(cameo=code, trigger=doc[start:end].text, agents=agents, patients=patients, places=places,
+                      date=day, mentions=[Mention(doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text),
+                                                  doc[start:end].text, sentence_of(start))],
+                      confidence=round(confidence, 3))
+        count = _count(doc, doc[start:end], load(doc.lang_).multipliers)
+        if count and root in COUNTED:
+            event.counts[COUNTED[root]] = count
+        source = reported.get(sent.start)
+        if source and not agents and root in SAID and source not in patients:
+            agents.append(source)
+        told.append(_Told(event, root, strength, {source} if source else set()))
+    return _merge(told)

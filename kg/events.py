@@ -137,7 +137,6 @@ def extract_events(doc: Doc, actors: list[Actor], resolve_date, sentence_of, rep
     `resolve_date(span)` turns a date span into a day, `reported[token]` gives the source
     (entity key) a reporting verb or وفق attributes the sentence to."""
     told: list[_Told] = []
-    dates = list(doc.spans.get("kg_dates", []))
     # Words that may stand between a verb and its subject: forms of address, titles, dates.
     address = {i for key in ("kg_titles", "kg_address", "kg_dates") for span in doc.spans.get(key, [])
                for i in range(span.start, span.end)}
@@ -156,19 +155,7 @@ def extract_events(doc: Doc, actors: list[Actor], resolve_date, sentence_of, rep
         used = set(agents) | set(patients)
         places = [a.key for a in _places(in_clause) if a.key not in used][:1] or \
             [a.key for a in in_clause if a.kind == LOCATION and a.key not in used and not a.preposition][:1]
-        day, strength = None, 0
-        clause_dates = [d for d in dates if lo <= d.start and d.end <= hi]
-        sent_dates = [d for d in dates if sent.start <= d.start and d.end <= sent.end]
-        # else the day the sentence before or after fixes: the story's time goes on (strength 0)
-        here = sentence_of(trig.start)
-        near_dates = [d for d in dates if abs(sentence_of(d.start) - here) == 1]
-        for pool, s in ((clause_dates, 2), (sent_dates, 1), (near_dates, 0)):
-            if pool:
-                nearest = min(pool, key=lambda d: abs(d.start - trig.start))
-                day = resolve_date(nearest)
-                if day is not None:
-                    strength = s
-                    break
+        day, strength = event_day(doc, trig, resolve_date, sentence_of, (lo, hi))
         cameo = trig.label_
         if trig._.kg_future and cameo[:2] in INTENT:
             cameo = INTENT[cameo[:2]]
@@ -195,6 +182,25 @@ def extract_events(doc: Doc, actors: list[Actor], resolve_date, sentence_of, rep
             continue  # التهديد, القصف المستمر: a kind of event spoken of, with nobody to it
         told.append(_Told(event, cameo[:2], strength, {source} if source else set()))
     return _merge(told)
+
+
+def event_day(doc: Doc, trig: Span, resolve_date, sentence_of, clause: tuple[int, int] | None = None):
+    """The day of the event a trigger names, and how surely: 2 for a date in its clause, 1 in
+    its sentence, 0 in the sentence before or after (the story's time goes on)."""
+    sent = doc[trig.start].sent
+    lo, hi = clause or _clause(doc, trig, sent)
+    dates = doc.spans.get("kg_dates", [])
+    clause_dates = [d for d in dates if lo <= d.start and d.end <= hi]
+    sent_dates = [d for d in dates if sent.start <= d.start and d.end <= sent.end]
+    here = sentence_of(trig.start)
+    near_dates = [d for d in dates if abs(sentence_of(d.start) - here) == 1]
+    for pool, strength in ((clause_dates, 2), (sent_dates, 1), (near_dates, 0)):
+        if pool:
+            nearest = min(pool, key=lambda d: abs(d.start - trig.start))
+            day = resolve_date(nearest)
+            if day is not None:
+                return day, strength
+    return None, 0
 
 
 def _clause(doc: Doc, trig: Span, sent: Span) -> tuple[int, int]:
