@@ -15,12 +15,15 @@ from __future__ import annotations
 
 import json
 import math
+
+import numpy
 from pathlib import Path
 
-from spacy.tokens import Doc
+from spacy.language import Language
+from spacy.tokens import Doc, Span
 
 from kg.events import Actor
-from kg.normalize import is_passive_form
+from kg.normalize import is_passive_form, normalize_word
 
 LABELS = ("none", "agent", "patient", "place")
 CLAUSE_MARKS = {",", "،", ":", "؛", ";", "(", ")", "-", '"', "«", "»"}
@@ -139,10 +142,73 @@ def train_argument_model(examples: list[tuple[list[str], str]], c: float = 1.0) 
     return ArgumentModel(weights, full_bias)
 
 
-# --- Training data from the annotated corpus ---------------------------------------------------
+# --- The trigger model -------------------------------------------------------------------------
 
 TRIGGER_KEY = "kg_trigger_model"
-TRIGGER_WIDTH = 2  # tokens of a trigger the span model learns (the verb or noun that heads it)
+TRIGGER_WIDTH = 2  # tokens of a trigger's words kept as its mention (the head the model tags, and the next)
+
+
+def lexicon_roots(doc: Doc) -> dict[int, str]:
+    """The CAMEO code the trigger table gives the words of a Doc that begin a trigger (kg_triggers)."""
+    return {s.start: s.label_ for s in doc.spans.get("kg_triggers", [])}
+
+
+def set_trigger_features(doc: Doc, finder) -> Doc:
+    """NORM as kg_normalizer sets it, LEMMA the table's root (T17) for words that begin a trigger."""
+    for token in doc:
+        token.norm_ = normalize_word(token.text)
+    norms = [t.norm_ for t in doc]
+    hits = {m.start: m.value.cameo[:2] for m in finder.triggers.find_all(norms)}
+    for token in doc:
+        token.lemma_ = f"T{hits[token.i]}" if token.i in hits else ""
+    return doc
+
+
+class EventModel:
+    """spaCy component "kg_event_model": the trained models of a folder (triggers/: the trigger
+    tagger, arguments.json: the argument model). On a Doc it marks the trigger spans (label: the
+    CAMEO root) in doc.spans["kg_trigger_model"], their probabilities in attrs["scores"]; the
+    extractor then reads the events with `read_events` and the argument model."""
+
+    def __init__(self, path: str, threshold: float = 0.5):
+        import spacy
+
+        self.path = Path(path)
+        self.tagger = spacy.load(self.path / "triggers").get_pipe(TRIGGER_KEY)
+        self.arguments = ArgumentModel.from_disk(self.path / "arguments.json")
+        self.labels = list(self.tagger.labels)
+        self.none = self.labels.index("O")
+        self.threshold = threshold
+
+    def __call__(self, doc: Doc) -> Doc:
+        from spacy.tokens import SpanGroup
+
+        spans, probs = [], []
+        if len(doc):
+            hits = lexicon_roots(doc)
+            for token in doc:
+                token.lemma_ = f"T{hits[token.i][:2]}" if token.i in hits else ""
+            scores = numpy.asarray(self.tagger.model.predict([doc])[0])  # logits (Tagger.v2, normalize=false)
+            scores = numpy.exp(scores - scores.max(axis=1, keepdims=True))
+            scores /= scores.sum(axis=1, keepdims=True)
+            for i, row in enumerate(scores):
+                p_event = 1.0 - float(row[self.none])
+                if p_event >= self.threshold:
+                    row = row.copy()
+                    row[self.none] = -1
+                    best = int(row.argmax())
+                    spans.append(Span(doc, i, i + 1, label=self.labels[best][1:]))
+                    probs.append(p_event)
+        doc.spans[TRIGGER_KEY] = SpanGroup(doc, name=TRIGGER_KEY, attrs={"scores": probs}, spans=spans)
+        return doc
+
+
+@Language.factory("kg_event_model", default_config={"path": None, "threshold": 0.5})
+def make_event_model(nlp: Language, name: str, path: str, threshold: float) -> EventModel:
+    return EventModel(path, threshold)
+
+
+# --- Training data from the annotated corpus ---------------------------------------------------
 
 
 def _token_span(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
@@ -150,27 +216,24 @@ def _token_span(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
     return (span.start, span.end) if span is not None and len(span) else None
 
 
-def gold_doc(nlp, record: dict) -> tuple[Doc, list[Actor], list[tuple[tuple[int, int], str, dict]]]:
-    """A corpus record as a Doc (norms set, trigger spans in doc.spans[TRIGGER_KEY]), its entity
-    mentions as candidates, and its event mentions as (token span, root, event)."""
-    from spacy.tokens import Span
-
+def gold_doc(nlp, finder, record: dict) -> tuple[Doc, list[Actor], list[tuple[tuple[int, int], str, dict]]]:
+    """A corpus record as a Doc (features set, every token tagged R<root> or O), its entity
+    mentions as actors, and its event mentions as (token span, root, event)."""
     from kg.events import preposition_before
 
-    doc = nlp.make_doc(record["text"])
-    for token in nlp.get_pipe("kg_normalizer")(doc):
-        pass
-    candidates = []
+    doc = set_trigger_features(nlp.make_doc(record["text"]), finder)
+    actors = []
     for entity in record["entities"]:
         for m in entity["mentions"]:
             span = _token_span(doc, m["start"], m["end"])
             if span is None:
                 continue
             peel = m["start"] - doc[span[0]].idx
-            candidates.append(Actor(entity["key"], entity["kind"], span[0], span[1],
-                                        preposition_before(doc, span[0], peel)))
-    candidates.sort(key=lambda c: (c.start, c.end))
-    mentions, spans, seen = [], [], set()
+            actors.append(Actor(entity["key"], entity["kind"], span[0], span[1],
+                                preposition_before(doc, span[0], peel)))
+    actors.sort(key=lambda c: (c.start, c.end))
+    mentions = []
+    tags = ["O"] * len(doc)
     for event in record["events"]:
         for m in event["mentions"]:
             span = _token_span(doc, m["start"], m["end"])
@@ -178,11 +241,10 @@ def gold_doc(nlp, record: dict) -> tuple[Doc, list[Actor], list[tuple[tuple[int,
                 continue
             span = (span[0], min(span[1], span[0] + TRIGGER_WIDTH))
             mentions.append((span, event["roots"][0], event))
-            if span not in seen:
-                seen.add(span)
-                spans.append(Span(doc, span[0], span[1], label=event["roots"][0]))
-    doc.spans[TRIGGER_KEY] = sorted(spans, key=lambda s: (s.start, s.end))
-    return doc, candidates, mentions
+            tags[span[0]] = "R" + event["roots"][0]
+    for token, tag in zip(doc, tags):
+        token.tag_ = tag
+    return doc, actors, mentions
 
 
 def _sentence_bounds(doc: Doc) -> list[int]:
@@ -198,12 +260,12 @@ def _sentence_bounds(doc: Doc) -> list[int]:
     return out
 
 
-def argument_examples(doc: Doc, candidates: list[Actor], mentions) -> list[tuple[list[str], str]]:
+def argument_examples(doc: Doc, actors: list[Actor], mentions) -> list[tuple[list[str], str]]:
     """(features, label) of every (event mention, entity mention) pair of one sentence."""
     sentence = _sentence_bounds(doc)
     out = []
     for (ts, te), root, event in mentions:
-        here = [c for c in candidates if sentence[c.start] == sentence[ts] and not (c.start < te and ts < c.end)]
+        here = [c for c in actors if sentence[c.start] == sentence[ts] and not (c.start < te and ts < c.end)]
         for c in here:
             label = ("agent" if c.key in event["agents"] else "patient" if c.key in event["patients"]
                      else "place" if c.key in event["places"] else "none")
@@ -216,13 +278,25 @@ def argument_examples(doc: Doc, candidates: list[Actor], mentions) -> list[tuple
 TRIGGER_CONFIG = Path(__file__).parent / "lang" / "ar" / "triggers.cfg"
 
 
-def corpus_docs(nlp, records: list[dict]):
-    return [gold_doc(nlp, r) for r in records]
+def trigger_augmenter():
+    """spaCy augmenter "kg.trigger_features.v1": the trigger model's input features (NORM, LEMMA)
+    on each example's predicted Doc, which spaCy's Corpus builds afresh."""
+    import spacy
+
+    from kg.events import TriggerFinder
+
+    finder = TriggerFinder(spacy.blank("ar"), "ar")
+
+    def augment(nlp, example):
+        set_trigger_features(example.predicted, finder)
+        yield example
+
+    return augment
 
 
 def train_triggers(train_docs: list[Doc], dev_docs: list[Doc], output: Path, *, seed: int = 0,
-                   max_epochs: int | None = None, vectors: str | None = None) -> dict:
-    """Train the trigger span model with spaCy's training loop; save the best to `output`."""
+                   max_epochs: int | None = None, vectors: str | None = None) -> None:
+    """Train the trigger tagger with spaCy's training loop; save the best model to `output`."""
     import shutil
     import tempfile
 
@@ -230,13 +304,12 @@ def train_triggers(train_docs: list[Doc], dev_docs: list[Doc], output: Path, *, 
     from spacy.cli.train import train as spacy_train
     from spacy.tokens import DocBin
 
-    from kg.train import register_spacy_functions
-
-    register_spacy_functions()
+    if "kg.trigger_features.v1" not in spacy.registry.augmenters:
+        spacy.registry.augmenters.register("kg.trigger_features.v1", func=trigger_augmenter)
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         for name, docs in (("train", train_docs), ("dev", dev_docs)):
-            DocBin(docs=docs, attrs=["ORTH", "NORM"]).to_disk(tmp / f"{name}.spacy")
+            DocBin(docs=docs, attrs=["ORTH", "TAG"]).to_disk(tmp / f"{name}.spacy")
         overrides = {"paths.train": str(tmp / "train.spacy"), "paths.dev": str(tmp / "dev.spacy"),
                      "system.seed": seed}
         if max_epochs is not None:
@@ -246,14 +319,9 @@ def train_triggers(train_docs: list[Doc], dev_docs: list[Doc], output: Path, *, 
             overrides["components.kg_trigger_model.model.tok2vec.embed.include_static_vectors"] = True
         spacy_train(TRIGGER_CONFIG, tmp / "out", use_gpu=-1, overrides=overrides)
         best = tmp / "out" / "model-best"
-        trained = spacy.load(best)
-        config = trained.config
-        for key in ("train", "dev"):
-            config["paths"][key] = None
         if output.exists():
             shutil.rmtree(output)
-        trained.to_disk(output)
-        return dict(trained.meta.get("performance", {}))
+        shutil.copytree(best, output)
 
 
 # --- Reading events with the models -----------------------------------------------------------

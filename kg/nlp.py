@@ -54,6 +54,14 @@ def default_ner_model(lang: str) -> str | None:
     return str(shipped) if (shipped / "config.cfg").exists() else None
 
 
+def default_event_model(lang: str) -> str | None:
+    """The learned event models: $KG_EVENT_MODEL ("" for the rules alone), else those shipped."""
+    if "KG_EVENT_MODEL" in os.environ:
+        return os.environ["KG_EVENT_MODEL"] or None
+    shipped = MODELS / f"{lang}_events"
+    return str(shipped) if (shipped / "arguments.json").exists() else None
+
+
 @functools.lru_cache(maxsize=4)
 def load_pipeline(lang: str = "ar", ner_model: str | None = "default") -> Language:
     """The pipeline for `lang`, built once per process."""
@@ -79,4 +87,9 @@ def load_pipeline(lang: str = "ar", ner_model: str | None = "default") -> Langua
     nlp.add_pipe("kg_names", config={"lang": lang})
     nlp.add_pipe("kg_triggers", config={"lang": lang})
     nlp.add_pipe("kg_dates", config={"lang": lang})
+    events = default_event_model(lang)
+    if events:
+        from kg import event_model  # noqa: F401  (registers kg_event_model)
+
+        nlp.add_pipe("kg_event_model", config={"path": events})
     return nlp
