@@ -1,49 +1,132 @@
 """Learned event extraction: triggers typed by CAMEO root, and who took part, learned from kg's corpus.
 
-Two models, both trained by `kg train events` on the annotated corpus (corpus/train.jsonl,
-measured on corpus/dev.jsonl):
+Two linear models (multinomial logistic regression), trained by `kg train events` on the
+annotated corpus (corpus/train.jsonl) and shipped as their weights in kg/models/ar_events/:
 
-- the trigger model, a spaCy span categorizer (kg/lang/ar/triggers.cfg) that marks the words
-  naming an event with its CAMEO root, in doc.spans["kg_trigger_model"];
-- the argument model, a logistic regression over the features a linguist reads a clause by
-  (order, distance, the preposition or clitic before a name, what stands between, the kind of
-  entity, the trigger's word, root, voice and definiteness), that reads every (trigger, entity
-  mention) pair of a sentence as agent, patient, place or nothing. It is trained with
-  scikit-learn and shipped as its weights (JSON); applying it needs only the weights.
+- the trigger model reads every word with the features a linguist reads a news sentence by
+  (the word, its stem without clitics, its prefixes and endings, the words around it, the
+  trigger table's root for it and its neighbours, the entity kinds around it) and says whether
+  it names an event, and of which CAMEO root;
+- the argument model reads every (trigger, entity mention) pair of a sentence (order,
+  distance, the preposition or clitic before the name, what stands between, the entity's kind,
+  the trigger's word, root, voice and definiteness) as agent, patient, place or nothing.
+
+Applying them needs only numpy and the weights; fitting them needs scikit-learn (the `train`
+extra). `read_events` turns their readings into events, with the day, counts and merging of
+kg.events. The models were measured against a spaCy tagger trained by `spacy train` on the same
+corpus (see kg/models/ar_events/README.md): with a few hundred articles the linear models win.
 """
 from __future__ import annotations
 
 import json
-import math
-
-import numpy
 from pathlib import Path
 
+import numpy
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, SpanGroup
 
 from kg.events import Actor
-from kg.normalize import is_passive_form, normalize_word
+from kg.normalize import is_passive_form
 
-LABELS = ("none", "agent", "patient", "place")
+NONE = "O"
+ARGUMENT_LABELS = ("none", "agent", "patient", "place")
+TRIGGER_KEY = "kg_trigger_model"
 CLAUSE_MARKS = {",", "،", ":", "؛", ";", "(", ")", "-", '"', "«", "»"}
 CLAUSE_WORDS = {"فيما", "بينما", "حيث", "بعدما", "عندما", "حين", "لكن", "ولكن", "كما", "ان", "انه", "انها", "بان",
                 "وان", "انهم", "قال", "وقال", "واضاف", "اضاف", "واكد", "اكد", "الذي", "التي", "الذين"}
 PASSIVE_AUXILIARIES = {"تم", "يتم", "جري", "يجري", "وتم"}
-PROCLITICS = "وف"
+# Clitics a word may begin with, longest first (stems are compared without them).
+PROCLITICS = ("وبال", "فبال", "وال", "فال", "بال", "لل", "ال", "وب", "ول", "و", "ف", "ب", "ل")
+
+
+class LinearModel:
+    """A multinomial logistic regression over string features: probabilities of its labels."""
+
+    def __init__(self, labels: list[str], features: list[str], weights: numpy.ndarray, bias: numpy.ndarray):
+        self.labels = list(labels)
+        self.index = {f: i for i, f in enumerate(features)}
+        self.weights = weights.astype(numpy.float32)
+        self.bias = bias.astype(numpy.float32)
+
+    def probabilities(self, features: list[str]) -> numpy.ndarray:
+        rows = [self.index[f] for f in features if f in self.index]
+        scores = self.bias + self.weights[rows].sum(axis=0) if rows else self.bias.copy()
+        scores = numpy.exp(scores - scores.max())
+        return scores / scores.sum()
+
+    def to_disk(self, path: Path) -> None:
+        features = sorted(self.index, key=self.index.get)
+        with open(path, "wb") as f:
+            numpy.savez_compressed(f, labels=numpy.array(self.labels), features=numpy.array(features),
+                                   weights=self.weights.astype(numpy.float16), bias=self.bias)
+
+    @classmethod
+    def from_disk(cls, path: Path) -> "LinearModel":
+        with numpy.load(path, allow_pickle=False) as data:
+            return cls([str(x) for x in data["labels"]], [str(x) for x in data["features"]],
+                       data["weights"].astype(numpy.float32), data["bias"])
+
+    @classmethod
+    def fit(cls, examples: list[tuple[list[str], str]], c: float = 1.0, min_count: int = 1) -> "LinearModel":
+        """Fit on (features, label) pairs (scikit-learn's LogisticRegression, L2, lbfgs)."""
+        from collections import Counter
+
+        from scipy.sparse import csr_matrix
+        from sklearn.linear_model import LogisticRegression
+
+        counts = Counter(f for feats, _ in examples for f in set(feats))
+        features = sorted(f for f, n in counts.items() if n >= min_count)
+        index = {f: i for i, f in enumerate(features)}
+        rows, cols = [], []
+        for r, (feats, _) in enumerate(examples):
+            js = sorted({index[f] for f in feats if f in index})
+            rows += [r] * len(js)
+            cols += js
+        x = csr_matrix((numpy.ones(len(rows), dtype=numpy.float32), (rows, cols)), shape=(len(examples), len(features)))
+        labels = sorted({label for _, label in examples})
+        y = [labels.index(label) for _, label in examples]
+        clf = LogisticRegression(C=c, max_iter=5000)
+        clf.fit(x, y)
+        coef, bias = clf.coef_, clf.intercept_
+        if len(labels) == 2:  # one row of weights for two labels
+            coef, bias = numpy.vstack([-coef[0] / 2, coef[0] / 2]), numpy.array([-bias[0] / 2, bias[0] / 2])
+        return cls(labels, features, numpy.asarray(coef).T, numpy.asarray(bias))
+
+
+# --- Features ------------------------------------------------------------------------------------
+
+def stem(norm: str) -> str:
+    """A word without the conjunctions, prepositions and article glued to it (وبالاعتقال → اعتقال)."""
+    for p in PROCLITICS:
+        if norm.startswith(p) and len(norm) - len(p) >= 3:
+            return norm[len(p):]
+    return norm
 
 
 def _bucket(n: int) -> str:
     return str(n) if n < 4 else "4-5" if n < 6 else "6-8" if n < 9 else "9-12" if n < 13 else "13+"
 
 
-def _stem(norm: str) -> str:
-    """A trigger word without the conjunction glued to it (وأعلنت → اعلنت)."""
-    return norm[1:] if len(norm) > 3 and norm[0] in PROCLITICS else norm
+def token_features(doc: Doc, i: int, table: dict[int, str], kinds: dict[int, str]) -> list[str]:
+    """What tells whether word i names an event: the word, its stem and shape, its neighbours,
+    the trigger table's root for it and them (`table`), the entity kinds around it (`kinds`)."""
+    n = doc[i].norm_
+    s = stem(n)
+    f = ["bias", "n=" + n, "s=" + s, "p2=" + s[:2], "p3=" + s[:3], "x3=" + s[-3:], "x2=" + s[-2:], "x1=" + s[-1:],
+         f"len={min(len(s), 8)}", f"art={n != s and 'ال' in n[:4]}", "lex=" + table.get(i, "-"),
+         f"lexany={i in table}", "ent=" + kinds.get(i, "-"), f"start={doc[i].is_sent_start}"]
+    for k in (-3, -2, -1, 1, 2, 3):
+        j = i + k
+        w = doc[j].norm_ if 0 <= j < len(doc) else "<>"
+        f.append(f"w{k}={w}")
+        if abs(k) <= 2:
+            f += [f"w{k}s={stem(w)}", f"lex{k}=" + table.get(j, "-"), f"ent{k}=" + kinds.get(j, "-")]
+    nxt = stem(doc[i + 1].norm_) if i + 1 < len(doc) else "<>"
+    f += [f"s|w1={s}|{nxt}", f"s|ent1={s}|{kinds.get(i + 1, '-')}"]
+    return f
 
 
-def pair_features(doc: Doc, trigger: tuple[int, int], root: str, cand: Actor,
-                  others: list[Actor]) -> list[str]:
+def pair_features(doc: Doc, trigger: tuple[int, int], root: str, cand: Actor, others: list[Actor]) -> list[str]:
     """What a reader of the clause looks at to say how an entity takes part in an event."""
     ts, te = trigger
     after = cand.start >= te
@@ -56,26 +139,26 @@ def pair_features(doc: Doc, trigger: tuple[int, int], root: str, cand: Actor,
     marks = sum(1 for w in between if w in CLAUSE_MARKS)
     words = sum(1 for w in between if w in CLAUSE_WORDS)
     first = doc[ts]
-    tw = _stem(first.norm_)
-    definite = tw.startswith("ال") or tw.startswith("بال") or tw.startswith("لل")
+    tw = stem(first.norm_) if first.norm_[:1] in "وف" else first.norm_
+    definite = first.norm_ != stem(first.norm_) and "ال" in first.norm_[:4]
     passive = is_passive_form(first.text) or (ts > 0 and doc[ts - 1].norm_ in PASSIVE_AUXILIARIES)
-    verbish = not definite and tw[:1] in "يتناا" and not tw.endswith("ه")
+    verbish = not definite and tw[:1] in "يتنا" and not tw.endswith("ه")
     prep = cand.preposition or "-"
     prev = doc[cand.start - 1].norm_ if cand.start > 0 else "^"
     d = _bucket(gap)
+    k = cand.kind
     f = [
-        f"side={side}", f"side={side}|d={d}", f"side={side}|n={min(n_between, 3)}", f"side={side}|near={nearest}",
+        "bias", f"side={side}", f"side={side}|d={d}", f"side={side}|n={min(n_between, 3)}", f"side={side}|near={nearest}",
         f"side={side}|marks={min(marks, 2)}", f"side={side}|cw={min(words, 2)}",
-        f"side={side}|prep={prep}", f"side={side}|prep={prep}|near={nearest}", f"side={side}|kind={cand.kind}",
-        f"side={side}|kind={cand.kind}|prep={prep}", f"side={side}|kind={cand.kind}|near={nearest}",
+        f"side={side}|prep={prep}", f"side={side}|prep={prep}|near={nearest}", f"side={side}|kind={k}",
+        f"side={side}|kind={k}|prep={prep}", f"side={side}|kind={k}|near={nearest}",
         f"root={root}", f"root={root}|side={side}", f"root={root}|side={side}|prep={prep}",
-        f"root={root}|side={side}|kind={cand.kind}", f"root={root}|side={side}|near={nearest}",
-        f"root={root}|side={side}|d={d}",
-        f"tw={tw}|side={side}", f"tw={tw}|side={side}|prep={prep}", f"tw={tw}|side={side}|kind={cand.kind}",
+        f"root={root}|side={side}|kind={k}", f"root={root}|side={side}|near={nearest}", f"root={root}|side={side}|d={d}",
+        f"tw={tw}|side={side}", f"tw={tw}|side={side}|prep={prep}", f"tw={tw}|side={side}|kind={k}",
         f"def={definite}|side={side}", f"def={definite}|side={side}|d={d}", f"def={definite}|side={side}|prep={prep}",
         f"pass={passive}|side={side}", f"pass={passive}|side={side}|near={nearest}",
         f"verb={verbish}|side={side}|near={nearest}", f"verb={verbish}|side={side}|d={d}",
-        f"prev={prev}|side={side}", f"kind={cand.kind}|prev={prev}",
+        f"prev={prev}|side={side}", f"kind={k}|prev={prev}",
         f"genitive={after and gap == 0 and prep == '-'}|def={definite}|root={root}",
     ]
     if gap <= 3:
@@ -85,291 +168,87 @@ def pair_features(doc: Doc, trigger: tuple[int, int], root: str, cand: Actor,
     return f
 
 
-class ArgumentModel:
-    """Multinomial logistic regression over pair features; weights as {feature: [w per label]}."""
-
-    def __init__(self, weights: dict[str, list[float]], bias: list[float], labels=LABELS):
-        self.weights, self.bias, self.labels = weights, bias, tuple(labels)
-
-    def probabilities(self, features: list[str]) -> dict[str, float]:
-        scores = list(self.bias)
-        for f in features:
-            w = self.weights.get(f)
-            if w is not None:
-                scores = [s + x for s, x in zip(scores, w)]
-        top = max(scores)
-        exp = [math.exp(s - top) for s in scores]
-        total = sum(exp)
-        return {label: e / total for label, e in zip(self.labels, exp)}
-
-    def to_disk(self, path: Path) -> None:
-        Path(path).write_text(json.dumps({"labels": self.labels, "bias": self.bias, "weights": self.weights},
-                                         ensure_ascii=False, sort_keys=True), encoding="utf-8")
-
-    @classmethod
-    def from_disk(cls, path: Path) -> "ArgumentModel":
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-        return cls(data["weights"], data["bias"], data["labels"])
+def table_roots(doc: Doc) -> dict[int, str]:
+    """The root the trigger table (kg_triggers) gives the words that begin a trigger."""
+    return {s.start: s.label_[:2] for s in doc.spans.get("kg_triggers", [])}
 
 
-def train_argument_model(examples: list[tuple[list[str], str]], c: float = 1.0) -> ArgumentModel:
-    """Fit the argument model on (features, label) pairs (needs scikit-learn, a training extra)."""
-    from sklearn.feature_extraction import DictVectorizer
-    from sklearn.linear_model import LogisticRegression
-
-    vec = DictVectorizer()
-    x = vec.fit_transform([{f: 1 for f in feats} for feats, _ in examples])
-    y = [LABELS.index(label) for _, label in examples]
-    clf = LogisticRegression(C=c, max_iter=3000)
-    clf.fit(x, y)
-    classes = list(clf.classes_)
-    coef = clf.coef_
-    if len(classes) == 2:  # (binary: one row of weights)
-        coef = [-coef[0] / 2, coef[0] / 2]
-        bias = [-clf.intercept_[0] / 2, clf.intercept_[0] / 2]
-    else:
-        bias = list(clf.intercept_)
-    weights = {}
-    for j, name in enumerate(vec.get_feature_names_out()):
-        row = [0.0] * len(LABELS)
-        for ci, cls in enumerate(classes):
-            row[cls] = round(float(coef[ci][j]), 4)
-        if any(abs(w) >= 1e-3 for w in row):
-            weights[name] = row
-    full_bias = [-30.0] * len(LABELS)
-    for ci, cls in enumerate(classes):
-        full_bias[cls] = round(float(bias[ci]), 4)
-    return ArgumentModel(weights, full_bias)
+def entity_kinds(doc: Doc) -> dict[int, str]:
+    return {i: e.label_ for e in doc.ents for i in range(e.start, e.end)}
 
 
-# --- The trigger model -------------------------------------------------------------------------
-
-TRIGGER_KEY = "kg_trigger_model"
-TRIGGER_WIDTH = 2  # tokens of a trigger's words kept as its mention (the head the model tags, and the next)
+def candidate_tokens(doc: Doc):
+    return (t.i for t in doc if not (t.is_space or t.is_punct or t.like_num))
 
 
-def lexicon_roots(doc: Doc) -> dict[int, str]:
-    """The CAMEO code the trigger table gives the words of a Doc that begin a trigger (kg_triggers)."""
-    return {s.start: s.label_ for s in doc.spans.get("kg_triggers", [])}
-
-
-def set_trigger_features(doc: Doc, finder) -> Doc:
-    """NORM as kg_normalizer sets it, LEMMA the table's root (T17) for words that begin a trigger."""
-    for token in doc:
-        token.norm_ = normalize_word(token.text)
-    norms = [t.norm_ for t in doc]
-    hits = {m.start: m.value.cameo[:2] for m in finder.triggers.find_all(norms)}
-    for token in doc:
-        token.lemma_ = f"T{hits[token.i]}" if token.i in hits else ""
-    return doc
-
+# --- The component ------------------------------------------------------------------------------
 
 class EventModel:
-    """spaCy component "kg_event_model": the trained models of a folder (triggers/: the trigger
-    tagger, arguments.json: the argument model). On a Doc it marks the trigger spans (label: the
+    """spaCy component "kg_event_model": the trained models of a folder (triggers.npz,
+    arguments.npz). On a Doc it marks the words the trigger model reads as events (label: the
     CAMEO root) in doc.spans["kg_trigger_model"], their probabilities in attrs["scores"]; the
-    extractor then reads the events with `read_events` and the argument model."""
+    extractor then reads the events with `read_events`."""
 
-    def __init__(self, path: str, threshold: float = 0.5):
-        import spacy
-
+    def __init__(self, path: str, threshold: float | None = None):
         self.path = Path(path)
-        self.tagger = spacy.load(self.path / "triggers").get_pipe(TRIGGER_KEY)
-        self.arguments = ArgumentModel.from_disk(self.path / "arguments.json")
-        self.labels = list(self.tagger.labels)
-        self.none = self.labels.index("O")
-        self.threshold = threshold
+        self.triggers = LinearModel.from_disk(self.path / "triggers.npz")
+        self.arguments = LinearModel.from_disk(self.path / "arguments.npz")
+        meta = json.loads((self.path / "meta.json").read_text(encoding="utf-8"))
+        self.threshold = threshold if threshold is not None else meta["trigger_threshold"]
+        self.argument_threshold = meta["argument_threshold"]
+        self.none = self.triggers.labels.index(NONE)
 
     def __call__(self, doc: Doc) -> Doc:
-        from spacy.tokens import SpanGroup
-
-        spans, probs = [], []
-        if len(doc):
-            hits = lexicon_roots(doc)
-            for token in doc:
-                token.lemma_ = f"T{hits[token.i][:2]}" if token.i in hits else ""
-            scores = numpy.asarray(self.tagger.model.predict([doc])[0])  # logits (Tagger.v2, normalize=false)
-            scores = numpy.exp(scores - scores.max(axis=1, keepdims=True))
-            scores /= scores.sum(axis=1, keepdims=True)
-            for i, row in enumerate(scores):
-                p_event = 1.0 - float(row[self.none])
-                if p_event >= self.threshold:
-                    row = row.copy()
-                    row[self.none] = -1
-                    best = int(row.argmax())
-                    spans.append(Span(doc, i, i + 1, label=self.labels[best][1:]))
-                    probs.append(p_event)
-        doc.spans[TRIGGER_KEY] = SpanGroup(doc, name=TRIGGER_KEY, attrs={"scores": probs}, spans=spans)
+        table, kinds = table_roots(doc), entity_kinds(doc)
+        spans, scores = [], []
+        for i in candidate_tokens(doc):
+            p = self.triggers.probabilities(token_features(doc, i, table, kinds))
+            p_event = 1.0 - float(p[self.none])
+            if p_event >= self.threshold:
+                p[self.none] = -1.0
+                spans.append(Span(doc, i, i + 1, label=self.triggers.labels[int(p.argmax())]))
+                scores.append(round(p_event, 4))
+        doc.spans[TRIGGER_KEY] = SpanGroup(doc, name=TRIGGER_KEY, attrs={"scores": scores}, spans=spans)
         return doc
 
 
-@Language.factory("kg_event_model", default_config={"path": None, "threshold": 0.5})
-def make_event_model(nlp: Language, name: str, path: str, threshold: float) -> EventModel:
+@Language.factory("kg_event_model", default_config={"path": None, "threshold": None})
+def make_event_model(nlp: Language, name: str, path: str, threshold: float | None) -> EventModel:
     return EventModel(path, threshold)
 
 
-# --- Training data from the annotated corpus ---------------------------------------------------
-
-
-def _token_span(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
-    span = doc.char_span(start, end, alignment_mode="expand")
-    return (span.start, span.end) if span is not None and len(span) else None
-
-
-def gold_doc(nlp, finder, record: dict) -> tuple[Doc, list[Actor], list[tuple[tuple[int, int], str, dict]]]:
-    """A corpus record as a Doc (features set, every token tagged R<root> or O), its entity
-    mentions as actors, and its event mentions as (token span, root, event)."""
-    from kg.events import preposition_before
-
-    doc = set_trigger_features(nlp.make_doc(record["text"]), finder)
-    actors = []
-    for entity in record["entities"]:
-        for m in entity["mentions"]:
-            span = _token_span(doc, m["start"], m["end"])
-            if span is None:
-                continue
-            peel = m["start"] - doc[span[0]].idx
-            actors.append(Actor(entity["key"], entity["kind"], span[0], span[1],
-                                preposition_before(doc, span[0], peel)))
-    actors.sort(key=lambda c: (c.start, c.end))
-    mentions = []
-    tags = ["O"] * len(doc)
-    for event in record["events"]:
-        for m in event["mentions"]:
-            span = _token_span(doc, m["start"], m["end"])
-            if span is None:
-                continue
-            span = (span[0], min(span[1], span[0] + TRIGGER_WIDTH))
-            mentions.append((span, event["roots"][0], event))
-            tags[span[0]] = "R" + event["roots"][0]
-    for token, tag in zip(doc, tags):
-        token.tag_ = tag
-    return doc, actors, mentions
-
-
-def _sentence_bounds(doc: Doc) -> list[int]:
-    """The sentence index of every token, by the corpus's own sentence numbering."""
-    from kg.annotation import split_sentences
-
-    ends = [e for _, e in split_sentences(doc.text)]
-    out, k = [], 0
-    for token in doc:
-        while k < len(ends) - 1 and token.idx >= ends[k]:
-            k += 1
-        out.append(k)
-    return out
-
-
-def argument_examples(doc: Doc, actors: list[Actor], mentions) -> list[tuple[list[str], str]]:
-    """(features, label) of every (event mention, entity mention) pair of one sentence."""
-    sentence = _sentence_bounds(doc)
-    out = []
-    for (ts, te), root, event in mentions:
-        here = [c for c in actors if sentence[c.start] == sentence[ts] and not (c.start < te and ts < c.end)]
-        for c in here:
-            label = ("agent" if c.key in event["agents"] else "patient" if c.key in event["patients"]
-                     else "place" if c.key in event["places"] else "none")
-            out.append((pair_features(doc, (ts, te), root, c, here), label))
-    return out
-
-
-# --- Training ---------------------------------------------------------------------------------
-
-TRIGGER_CONFIG = Path(__file__).parent / "lang" / "ar" / "triggers.cfg"
-
-
-def trigger_augmenter():
-    """spaCy augmenter "kg.trigger_features.v1": the trigger model's input features (NORM, LEMMA)
-    on each example's predicted Doc, which spaCy's Corpus builds afresh."""
-    import spacy
-
-    from kg.events import TriggerFinder
-
-    finder = TriggerFinder(spacy.blank("ar"), "ar")
-
-    def augment(nlp, example):
-        set_trigger_features(example.predicted, finder)
-        yield example
-
-    return augment
-
-
-def train_triggers(train_docs: list[Doc], dev_docs: list[Doc], output: Path, *, seed: int = 0,
-                   max_epochs: int | None = None, vectors: str | None = None) -> None:
-    """Train the trigger tagger with spaCy's training loop; save the best model to `output`."""
-    import shutil
-    import tempfile
-
-    import spacy
-    from spacy.cli.train import train as spacy_train
-    from spacy.tokens import DocBin
-
-    if "kg.trigger_features.v1" not in spacy.registry.augmenters:
-        spacy.registry.augmenters.register("kg.trigger_features.v1", func=trigger_augmenter)
-    with tempfile.TemporaryDirectory() as tmp:
-        tmp = Path(tmp)
-        for name, docs in (("train", train_docs), ("dev", dev_docs)):
-            DocBin(docs=docs, attrs=["ORTH", "TAG"]).to_disk(tmp / f"{name}.spacy")
-        overrides = {"paths.train": str(tmp / "train.spacy"), "paths.dev": str(tmp / "dev.spacy"),
-                     "system.seed": seed}
-        if max_epochs is not None:
-            overrides["training.max_epochs"] = max_epochs
-        if vectors:
-            overrides["paths.vectors"] = vectors
-            overrides["components.kg_trigger_model.model.tok2vec.embed.include_static_vectors"] = True
-        spacy_train(TRIGGER_CONFIG, tmp / "out", use_gpu=-1, overrides=overrides)
-        best = tmp / "out" / "model-best"
-        if output.exists():
-            shutil.rmtree(output)
-        shutil.copytree(best, output)
-
-
-# --- Reading events with the models -----------------------------------------------------------
-
-THRESHOLDS = {"agent": 0.5, "patient": 0.5, "place": 0.5}
-
-
-def predicted_triggers(doc: Doc) -> list[tuple[int, int, str, float]]:
-    """(start, end, root, probability) of every trigger the trigger model marked in the Doc."""
-    group = doc.spans.get(TRIGGER_KEY)
-    if group is None:
-        return []
-    scores = group.attrs.get("scores") or [1.0] * len(group)
-    return [(s.start, s.end, s.label_, float(p)) for s, p in zip(group, scores)]
-
-
-def read_events(doc: Doc, actors: list[Actor], model: ArgumentModel, lexicon_codes: dict[int, str],
-                resolve_date, sentence_of, reported: dict[int, str], thresholds=THRESHOLDS):
-    """Events of a Doc from its predicted triggers, their participants read by the argument model.
-    `lexicon_codes[token]`: the full CAMEO code the trigger table gives a word (else root + "0")."""
-    from kg.events import COUNTED, INTENT, SAID, _count, _merge, _Told, event_day
+def read_events(doc: Doc, actors: list[Actor], model: EventModel, resolve_date, sentence_of, reported: dict[int, str]):
+    """Events of a Doc from the trigger model's spans, their participants read by the argument model."""
+    from kg.events import COUNTED, SAID, _count, _merge, _Told, event_day
     from kg.lang import load
     from kg.model import Event, Mention
 
+    group = doc.spans.get(TRIGGER_KEY, [])
+    codes = {s.start: s.label_ for s in doc.spans.get("kg_triggers", [])}  # the table's full code
+    labels = model.arguments.labels
     told = []
-    for start, end, root, p_trigger in predicted_triggers(doc):
+    for span, p_trigger in zip(group, group.attrs.get("scores", []) if group else []):
+        start, end, root = span.start, span.end, span.label_
         sent = doc[start].sent
-        here = [a for a in actors if sent.start <= a.start and a.end <= sent.end
-                and not (a.start < end and start < a.end)]
+        here = [a for a in actors if sent.start <= a.start and a.end <= sent.end and not (a.start < end and start < a.end)]
         roles: dict[str, tuple[str, float]] = {}
         for a in here:
-            probs = model.probabilities(pair_features(doc, (start, end), root, a, here))
-            label = max(probs, key=probs.get)
-            if label != "none" and probs[label] >= thresholds[label]:
-                if a.key not in roles or probs[label] > roles[a.key][1]:
-                    roles[a.key] = (label, probs[label])
-        agents = [k for k, (lab, _) in roles.items() if lab == "agent"]
-        patients = [k for k, (lab, _) in roles.items() if lab == "patient"]
-        places = [k for k, (lab, _) in roles.items() if lab == "place"]
-        code = lexicon_codes.get(start, "")
+            p = model.arguments.probabilities(pair_features(doc, (start, end), root, a, here))
+            best = int(p.argmax())
+            label = labels[best]
+            if label != "none" and p[best] >= model.argument_threshold and (
+                    a.key not in roles or p[best] > roles[a.key][1]):
+                roles[a.key] = (label, float(p[best]))
+        agents, patients, places = ([k for k, (lab, _) in roles.items() if lab == part]
+                                    for part in ("agent", "patient", "place"))
+        code = codes.get(start, "")
         code = code if code[:2] == root else root + "0"
-        day, strength = event_day(doc, doc[start:end], resolve_date, sentence_of)
-        confidence = p_trigger * (max((p for _, p in roles.values()), default=0.5))
-        event = Event(cameo=code, trigger=doc[start:end].text, agents=agents, patients=patients, places=places,
-                      date=day, mentions=[Mention(doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text),
-                                                  doc[start:end].text, sentence_of(start))],
+        day, strength = event_day(doc, span, resolve_date, sentence_of)
+        confidence = p_trigger * max((p for _, p in roles.values()), default=0.5)
+        event = Event(cameo=code, trigger=span.text, agents=agents, patients=patients, places=places, date=day,
+                      mentions=[Mention(span.start_char, span.end_char, span.text, sentence_of(start))],
                       confidence=round(confidence, 3))
-        count = _count(doc, doc[start:end], load(doc.lang_).multipliers)
+        count = _count(doc, span, load(doc.lang_).multipliers)
         if count and root in COUNTED:
             event.counts[COUNTED[root]] = count
         source = reported.get(sent.start)
@@ -377,3 +256,87 @@ def read_events(doc: Doc, actors: list[Actor], model: ArgumentModel, lexicon_cod
             agents.append(source)
         told.append(_Told(event, root, strength, {source} if source else set()))
     return _merge(told)
+
+
+# --- Training data from the annotated corpus ------------------------------------------------------
+
+def _token_span(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
+    span = doc.char_span(start, end, alignment_mode="expand")
+    return (span.start, span.end) if span is not None and len(span) else None
+
+
+def training_examples(doc: Doc, record: dict) -> tuple[list, list]:
+    """The trigger and argument examples of one annotated article, read on the Doc the pipeline
+    made of its text (so the features are those seen at run time; the entities and triggers are
+    the annotation's)."""
+    from kg.events import preposition_before
+
+    gold: dict[int, tuple[str, dict]] = {}
+    for event in record["events"]:
+        for m in event["mentions"]:
+            span = _token_span(doc, m["start"], m["end"])
+            if span is not None:
+                gold.setdefault(span[0], (event["roots"][0], event))
+    table, kinds = table_roots(doc), entity_kinds(doc)
+    triggers = [(token_features(doc, i, table, kinds), gold[i][0] if i in gold else NONE) for i in candidate_tokens(doc)]
+    actors = []
+    for entity in record["entities"]:
+        for m in entity["mentions"]:
+            span = _token_span(doc, m["start"], m["end"])
+            if span is not None:
+                actors.append(Actor(entity["key"], entity["kind"], span[0], span[1],
+                                    preposition_before(doc, span[0], m["start"] - doc[span[0]].idx)))
+    actors.sort(key=lambda a: (a.start, a.end))
+    arguments = []
+    for i, (root, event) in sorted(gold.items()):
+        sent = doc[i].sent
+        here = [a for a in actors if sent.start <= a.start and a.end <= sent.end and not a.start <= i < a.end]
+        for a in here:
+            label = ("agent" if a.key in event["agents"] else "patient" if a.key in event["patients"]
+                     else "place" if a.key in event["places"] else "none")
+            arguments.append((pair_features(doc, (i, i + 1), root, a, here), label))
+    return triggers, arguments
+
+
+# --- Training ---------------------------------------------------------------------------------------
+
+def train(train_records: list[dict], dev_records: list[dict], output: Path, *, c_triggers: float = 0.3,
+          c_arguments: float = 1.0, log=print) -> dict:
+    """Fit both models on the train records, choose their thresholds on the dev records (the
+    events F1 of kg evaluate), and write them with their meta.json to `output`."""
+    import datetime as dt
+    import time
+
+    from kg.annotation import gold_document
+    from kg.evaluate import evaluate
+    from kg.nlp import load_pipeline
+
+    started = time.monotonic()
+    nlp = load_pipeline("ar", events_model="")
+    triggers, arguments = [], []
+    for record in train_records:
+        t, a = training_examples(nlp(record["text"]), record)
+        triggers += t
+        arguments += a
+    log(f"{len(triggers)} words ({sum(label != NONE for _, label in triggers)} triggers), {len(arguments)} pairs")
+    output.mkdir(parents=True, exist_ok=True)
+    LinearModel.fit(triggers, c=c_triggers).to_disk(output / "triggers.npz")
+    LinearModel.fit(arguments, c=c_arguments).to_disk(output / "arguments.npz")
+    golds = [(gold_document(r), r["text"], r.get("published")) for r in dev_records]
+    (output / "meta.json").write_text(json.dumps({"trigger_threshold": 0.5, "argument_threshold": 0.5}), encoding="utf-8")
+    scoring = load_pipeline("ar", events_model=str(output))
+    component = scoring.get_pipe("kg_event_model")
+    best = None
+    for t_threshold in (0.2, 0.3, 0.4, 0.5):
+        for a_threshold in (0.3, 0.4, 0.5):
+            component.threshold, component.argument_threshold = t_threshold, a_threshold
+            f1 = evaluate(golds, nlp=scoring).tallies["events"].prf[2]
+            log(f"thresholds trigger {t_threshold} argument {a_threshold}: events F1 {f1:.3f}")
+            if best is None or f1 > best[0]:
+                best = (f1, {"trigger_threshold": t_threshold, "argument_threshold": a_threshold})
+    load_pipeline.cache_clear()
+    meta = dict(best[1], dev_events_f1=round(best[0], 4), train_articles=len(train_records),
+                dev_articles=len(dev_records), c_triggers=c_triggers, c_arguments=c_arguments,
+                seconds=round(time.monotonic() - started), trained=dt.date.today().isoformat())
+    (output / "meta.json").write_text(json.dumps(meta, indent=1), encoding="utf-8")
+    return meta

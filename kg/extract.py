@@ -9,7 +9,7 @@ from spacy.tokens import Span
 
 from kg.dates import resolve_date
 from kg.entities import entity_mentions
-from kg.event_model import lexicon_roots, read_events
+from kg.event_model import read_events
 from kg.events import Actor, preposition_before, extract_events
 from kg.gazetteer import gazetteer
 from kg.lang import load
@@ -113,7 +113,7 @@ def extract(text: str, published: dt.date | None = None, *, lang: str = "ar", do
     day = lambda span: resolve_date(span, published)  # noqa: E731
     if "kg_event_model" in nlp.pipe_names:
         model = nlp.get_pipe("kg_event_model")
-        result.events = read_events(doc, actors, model.arguments, lexicon_roots(doc), day, sentence_of, reported)
+        result.events = read_events(doc, actors, model, day, sentence_of, reported)
     else:
         result.events = extract_events(doc, actors, day, sentence_of, reported)
     return result

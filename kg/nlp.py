@@ -59,12 +59,13 @@ def default_event_model(lang: str) -> str | None:
     if "KG_EVENT_MODEL" in os.environ:
         return os.environ["KG_EVENT_MODEL"] or None
     shipped = MODELS / f"{lang}_events"
-    return str(shipped) if (shipped / "arguments.json").exists() else None
+    return str(shipped) if (shipped / "meta.json").exists() else None
 
 
 @functools.lru_cache(maxsize=4)
-def load_pipeline(lang: str = "ar", ner_model: str | None = "default") -> Language:
-    """The pipeline for `lang`, built once per process."""
+def load_pipeline(lang: str = "ar", ner_model: str | None = "default", events_model: str | None = "default") -> Language:
+    """The pipeline for `lang`, built once per process. `ner_model` and `events_model` name the
+    statistical models' folders ("default": kg's own; None or "": none, the rules alone)."""
     # The component modules register their factories on import.
     from kg import dates, entities, events, roles  # noqa: F401
 
@@ -87,7 +88,7 @@ def load_pipeline(lang: str = "ar", ner_model: str | None = "default") -> Langua
     nlp.add_pipe("kg_names", config={"lang": lang})
     nlp.add_pipe("kg_triggers", config={"lang": lang})
     nlp.add_pipe("kg_dates", config={"lang": lang})
-    events = default_event_model(lang)
+    events = default_event_model(lang) if events_model == "default" else events_model
     if events:
         from kg import event_model  # noqa: F401  (registers kg_event_model)
 
