@@ -203,6 +203,9 @@ class _Parsed:
     def __call__(self, text: str):
         return self.doc if self.doc is not None and text == self.text else self.nlp(text)
 
+    def __getattr__(self, name):  # pipe_names, get_pipe: the pipeline's own
+        return getattr(self.nlp, name)
+
 
 def _parsed(articles: list[Article]) -> list:
     """Each article's pipeline, with its Doc made by one nlp.pipe per language over the chunk
