@@ -49,10 +49,22 @@ class LinearModel:
         self.bias = bias.astype(numpy.float32)
 
     def probabilities(self, features: list[str]) -> numpy.ndarray:
-        rows = [self.index[f] for f in features if f in self.index]
-        scores = self.bias + self.weights[rows].sum(axis=0) if rows else self.bias.copy()
-        scores = numpy.exp(scores - scores.max())
-        return scores / scores.sum()
+        return self.batch([features])[0]
+
+    def batch(self, examples: list[list[str]]) -> numpy.ndarray:
+        """The probabilities of many examples at once (one gather and sum over the weights)."""
+        index = self.index
+        rows, starts = [], []
+        for features in examples:
+            starts.append(len(rows))
+            rows += [index[f] for f in features if f in index]
+            rows.append(0)  # (a row of its own, taken back out below: no example is empty)
+        rows = numpy.asarray(rows, dtype=numpy.int64)
+        scores = numpy.add.reduceat(self.weights[rows], numpy.asarray(starts, dtype=numpy.int64), axis=0)
+        scores -= self.weights[0]
+        scores += self.bias
+        scores = numpy.exp(scores - scores.max(axis=1, keepdims=True))
+        return scores / scores.sum(axis=1, keepdims=True)
 
     def to_disk(self, path: Path) -> None:
         features = sorted(self.index, key=self.index.get)
@@ -107,23 +119,29 @@ def _bucket(n: int) -> str:
     return str(n) if n < 4 else "4-5" if n < 6 else "6-8" if n < 9 else "9-12" if n < 13 else "13+"
 
 
-def token_features(doc: Doc, i: int, table: dict[int, str], kinds: dict[int, str]) -> list[str]:
-    """What tells whether word i names an event: the word, its stem and shape, its neighbours,
-    the trigger table's root for it and them (`table`), the entity kinds around it (`kinds`)."""
-    n = doc[i].norm_
-    s = stem(n)
-    f = ["bias", "n=" + n, "s=" + s, "p2=" + s[:2], "p3=" + s[:3], "x3=" + s[-3:], "x2=" + s[-2:], "x1=" + s[-1:],
-         f"len={min(len(s), 8)}", f"art={n != s and 'ال' in n[:4]}", "lex=" + table.get(i, "-"),
-         f"lexany={i in table}", "ent=" + kinds.get(i, "-"), f"start={doc[i].is_sent_start}"]
-    for k in (-3, -2, -1, 1, 2, 3):
-        j = i + k
-        w = doc[j].norm_ if 0 <= j < len(doc) else "<>"
-        f.append(f"w{k}={w}")
-        if abs(k) <= 2:
-            f += [f"w{k}s={stem(w)}", f"lex{k}=" + table.get(j, "-"), f"ent{k}=" + kinds.get(j, "-")]
-    nxt = stem(doc[i + 1].norm_) if i + 1 < len(doc) else "<>"
-    f += [f"s|w1={s}|{nxt}", f"s|ent1={s}|{kinds.get(i + 1, '-')}"]
-    return f
+def word_features(doc: Doc, table: dict[int, str], kinds: dict[int, str]) -> list[list[str]]:
+    """For every word of a Doc, what tells whether it names an event: the word, its stem and
+    shape, its neighbours, the trigger table's root for it and them (`table`), the entity kinds
+    around it (`kinds`)."""
+    norms = [t.norm_ for t in doc]
+    stems = [stem(n) for n in norms]
+    n_tokens = len(doc)
+    out = []
+    for i in range(n_tokens):
+        n, s = norms[i], stems[i]
+        f = ["bias", "n=" + n, "s=" + s, "p2=" + s[:2], "p3=" + s[:3], "x3=" + s[-3:], "x2=" + s[-2:], "x1=" + s[-1:],
+             f"len={min(len(s), 8)}", f"art={n != s and 'ال' in n[:4]}", "lex=" + table.get(i, "-"),
+             f"lexany={i in table}", "ent=" + kinds.get(i, "-"), f"start={doc[i].is_sent_start}"]
+        for k in (-3, -2, -1, 1, 2, 3):
+            j = i + k
+            inside = 0 <= j < n_tokens
+            f.append(f"w{k}={norms[j] if inside else '<>'}")
+            if abs(k) <= 2:
+                f += [f"w{k}s={stems[j] if inside else '<>'}", f"lex{k}=" + table.get(j, "-"), f"ent{k}=" + kinds.get(j, "-")]
+        nxt = stems[i + 1] if i + 1 < n_tokens else "<>"
+        f += [f"s|w1={s}|{nxt}", f"s|ent1={s}|{kinds.get(i + 1, '-')}"]
+        out.append(f)
+    return out
 
 
 def pair_features(doc: Doc, trigger: tuple[int, int], root: str, cand: Actor, others: list[Actor]) -> list[str]:
@@ -201,8 +219,10 @@ class EventModel:
     def __call__(self, doc: Doc) -> Doc:
         table, kinds = table_roots(doc), entity_kinds(doc)
         spans, scores = [], []
-        for i in candidate_tokens(doc):
-            p = self.triggers.probabilities(token_features(doc, i, table, kinds))
+        tokens = list(candidate_tokens(doc))
+        features = word_features(doc, table, kinds)
+        probs = self.triggers.batch([features[i] for i in tokens]) if tokens else []
+        for i, p in zip(tokens, probs):
             p_event = 1.0 - float(p[self.none])
             if p_event >= self.threshold:
                 p[self.none] = -1.0
@@ -278,7 +298,8 @@ def training_examples(doc: Doc, record: dict) -> tuple[list, list]:
             if span is not None:
                 gold.setdefault(span[0], (event["roots"][0], event))
     table, kinds = table_roots(doc), entity_kinds(doc)
-    triggers = [(token_features(doc, i, table, kinds), gold[i][0] if i in gold else NONE) for i in candidate_tokens(doc)]
+    features = word_features(doc, table, kinds)
+    triggers = [(features[i], gold[i][0] if i in gold else NONE) for i in candidate_tokens(doc)]
     actors = []
     for entity in record["entities"]:
         for m in entity["mentions"]:
