@@ -186,6 +186,30 @@ def pair_features(doc: Doc, trigger: tuple[int, int], root: str, cand: Actor, ot
     return f
 
 
+def earlier_features(doc: Doc, trigger: tuple[int, int], root: str, cand: Actor, earlier: list[Actor],
+                     here: list[Actor]) -> list[str]:
+    """An entity of the sentence before the trigger's: the story's actor going on (وأضاف ...)."""
+    ts = trigger[0]
+    sent_start = doc[ts].sent.start
+    opening = ts - sent_start <= 1
+    first = cand is next((a for a in earlier if a.kind == cand.kind), None)
+    last = cand is earlier[-1]
+    k, actors_here = cand.kind, min(len(here), 2)
+    tw = stem(doc[ts].norm_)
+    return ["far", f"far|kind={k}", f"far|kind={k}|open={opening}", f"far|kind={k}|here={actors_here}",
+            f"far|root={root}|kind={k}", f"far|root={root}|open={opening}|here={actors_here}", f"far|first={first}|kind={k}",
+            f"far|last={last}|kind={k}", f"far|prep={cand.preposition or '-'}", f"far|tw={tw}", f"far|tw={tw}|kind={k}"]
+
+
+def sentence_actors(doc: Doc, actors: list[Actor], start: int, end: int) -> tuple[list[Actor], list[Actor]]:
+    """The actors of a trigger's sentence (but the trigger's own words), and of the sentence before."""
+    sent = doc[start].sent
+    here = [a for a in actors if sent.start <= a.start and a.end <= sent.end and not (a.start < end and start < a.end)]
+    before = doc[sent.start - 1].sent if sent.start > 0 else None
+    earlier = [a for a in actors if before is not None and before.start <= a.start and a.end <= before.end]
+    return here, earlier
+
+
 def table_roots(doc: Doc) -> dict[int, str]:
     """The root the trigger table (kg_triggers) gives the words that begin a trigger."""
     return {s.start: s.label_[:2] for s in doc.spans.get("kg_triggers", [])}
@@ -250,10 +274,11 @@ def read_events(doc: Doc, actors: list[Actor], model: EventModel, resolve_date, 
     for span, p_trigger in zip(group, group.attrs.get("scores", []) if group else []):
         start, end, root = span.start, span.end, span.label_
         sent = doc[start].sent
-        here = [a for a in actors if sent.start <= a.start and a.end <= sent.end and not (a.start < end and start < a.end)]
+        here, earlier = sentence_actors(doc, actors, start, end)
+        pairs = [(a, pair_features(doc, (start, end), root, a, here)) for a in here]
+        pairs += [(a, earlier_features(doc, (start, end), root, a, earlier, here)) for a in earlier]
         roles: dict[str, tuple[str, float]] = {}
-        for a in here:
-            p = model.arguments.probabilities(pair_features(doc, (start, end), root, a, here))
+        for (a, _), p in zip(pairs, model.arguments.batch([f for _, f in pairs]) if pairs else []):
             best = int(p.argmax())
             label = labels[best]
             if label != "none" and p[best] >= model.argument_threshold and (
@@ -310,12 +335,13 @@ def training_examples(doc: Doc, record: dict) -> tuple[list, list]:
     actors.sort(key=lambda a: (a.start, a.end))
     arguments = []
     for i, (root, event) in sorted(gold.items()):
-        sent = doc[i].sent
-        here = [a for a in actors if sent.start <= a.start and a.end <= sent.end and not a.start <= i < a.end]
-        for a in here:
+        here, earlier = sentence_actors(doc, actors, i, i + 1)
+        for a in here + earlier:
             label = ("agent" if a.key in event["agents"] else "patient" if a.key in event["patients"]
                      else "place" if a.key in event["places"] else "none")
-            arguments.append((pair_features(doc, (i, i + 1), root, a, here), label))
+            features = pair_features(doc, (i, i + 1), root, a, here) if a in here else \
+                earlier_features(doc, (i, i + 1), root, a, earlier, here)
+            arguments.append((features, label))
     return triggers, arguments
 
 
