@@ -420,7 +420,9 @@ def save_stripped(model_dir: Path, output: Path, extra_meta: dict) -> None:
             config["corpora"][corpus]["path"] = None
     config["initialize"]["vectors"] = None
     fresh = spacy.util.load_model_from_config(config, auto_fill=False, validate=False)
-    fresh.vocab.vectors = trained.vocab.vectors  # static vectors, if any, ship in the model
+    if trained.vocab.vectors.shape[0]:  # static vectors ship in the model (not their strings)
+        vectors = trained.vocab.vectors.to_bytes(exclude=["strings"])
+        fresh.vocab.vectors.from_bytes(vectors, exclude=["strings"])
     for name in fresh.pipe_names:
         data = trained.get_pipe(name).to_bytes(exclude=["vocab"])
         fresh.get_pipe(name).from_bytes(data, exclude=["vocab"])

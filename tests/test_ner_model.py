@@ -268,5 +268,5 @@ def test_vectors_are_reproducible_and_feed_the_ner(tmp_path):
     assert main(["ner", "--train", str(data), "--dev", str(data), "--output", str(model),
                  "--max-epochs", "1", "--vectors", str(first)]) == 0
     nlp = spacy.load(model)
-    assert nlp.vocab.vectors.shape == (500, 16)
+    assert nlp.vocab.vectors.shape == (500, 16) and nlp.vocab.vectors.mode == "floret"
     nlp(set_norms(nlp.make_doc("زار كوفي أنان بغداد .")))
