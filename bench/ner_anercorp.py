@@ -11,7 +11,7 @@ average over PERS, LOC and ORG, twice:
    tokenizer, spans matched by character offsets: how the model is used in kg.
 
 Both runs set token.norm_ = kg.normalize.normalize_word(token.text) before "ner", as the
-kg pipeline does. Throughput is tokens per second of the "ner" component on one core.
+kg pipeline does. Throughput is tokens per second of setting the norms and running "ner" on one core.
 """
 from __future__ import annotations
 
