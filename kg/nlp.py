@@ -79,6 +79,7 @@ def load_pipeline(lang: str = "ar", ner_model: str | None = "default", events_mo
             source = spacy.load(ner_model, exclude=["tokenizer"])
         except (OSError, ValueError) as exc:
             raise ValueError(f"cannot load the NER model at {ner_model}: {exc}") from None
+        nlp.vocab.vectors = source.vocab.vectors  # the static vectors its tok2vec reads, if any
         for name in source.pipe_names:
             if name in ("kg_normalizer", "kg_sentences"):
                 continue

@@ -14,12 +14,21 @@ Two input formats are read:
   ``-DOCSTART-`` between sentences.
 * ``wojood``: ``token TAG [TAG ...]``, one tag column per nesting level, ``$#$ O`` and blank
   lines between segments. Nested spans are flattened by keeping the longest.
+* ``caraner``: ``token TAG`` per line, ``# sent_id = N`` before each sentence; PER is read as
+  PERS, TIT (titles) and MIS become ``O``, and an ORG that is a whole place name of kg's
+  gazetteer (a country acting, المملكة, الصين) is read as LOC, as in ANERcorp and kg.
 
 Only PERS, LOC and ORG are kept by default (GPE is read as LOC); other types become ``O``.
+
+Extra training documents (``--extra``) are spaCy DocBin files (``.spacy``, entities set) or
+JSON Lines (``{"text": ..., "entities": [[start, end, label], ...]}``, character offsets),
+tokenized by the pipeline's own tokenizer.
 """
 from __future__ import annotations
 
 import argparse
+import gzip
+import hashlib
 import json
 import re
 import shutil
@@ -35,8 +44,10 @@ from kg.normalize import clean, normalize_word
 
 CONFIG_PATH = Path(__file__).parent / "lang" / "ar" / "ner.cfg"
 DEFAULT_LABELS = ("PERS", "LOC", "ORG")
-LABEL_MAP = {"GPE": "LOC"}
-FORMATS = ("anercorp", "wojood")
+LABEL_MAP = {"GPE": "LOC", "PER": "PERS"}
+FORMATS = ("anercorp", "wojood", "caraner")
+HELDOUT_SHARE = 0.2
+VECTORS_RECORD = "kg_vectors.json"  # how `kg train vectors` made a vectors pipeline
 
 _TAG = re.compile(r"^(?:O|[BIES]-[A-Za-z_]+)$")
 _SEGMENT_END = {"-DOCSTART-", "$#$"}
@@ -144,12 +155,12 @@ def read_conll(
         if not parts or clean(line).strip() == "":
             flush()
             continue
-        if parts[0] in _SEGMENT_END:
+        if parts[0] in _SEGMENT_END or (fmt == "caraner" and parts[0] == "#"):
             flush()
             continue
         if len(parts) < 2:
             raise InputError(f"{path}:{lineno}: expected 'token TAG', got {line.strip()[:60]!r}")
-        tags = parts[-1:] if fmt == "anercorp" else parts[1:]
+        tags = parts[1:] if fmt == "wojood" else parts[-1:]
         cleaned = []
         for tag in tags:
             tag = clean(tag).strip()
@@ -173,7 +184,94 @@ def read_conll(
         )
     if not sentences:
         raise InputError(f"{path}: no sentences found")
+    if fmt == "caraner" and "LOC" in wanted:
+        places_as_loc(sentences)
     return sentences
+
+
+def places_as_loc(sentences: list[Sentence]) -> int:
+    """Read as LOC every ORG span that is, whole, a place of kg's gazetteer (a proclitic
+    allowed): CAraNER tags a country that acts as ORG, ANERcorp and kg as LOC. Returns how
+    many spans changed."""
+    from kg.gazetteer import gazetteer
+    from kg.model import LOCATION
+
+    names = gazetteer("ar").names
+    changed = 0
+    for sentence in sentences:
+        for k, (start, end, label) in enumerate(sentence.spans):
+            if label != "ORG":
+                continue
+            norms = [normalize_word(w) for w in sentence.words[start:end]]
+            found = names.match_at(norms, 0)
+            if found and found.end == len(norms) and found.value.kind == LOCATION:
+                sentence.spans[k] = (start, end, "LOC")
+                changed += 1
+    return changed
+
+
+def is_heldout(sentence: Sentence, share: float = HELDOUT_SHARE) -> bool:
+    """Whether a sentence of a corpus with no split of its own is held out for measuring:
+    drawn by a stable hash of its words, so every run and every bench holds out the same."""
+    digest = hashlib.sha256(" ".join(sentence.words).encode("utf-8")).digest()
+    return int.from_bytes(digest[:4], "big") < share * 2**32
+
+
+def read_extra(path: str | Path, vocab, labels: Iterable[str] = DEFAULT_LABELS) -> list:
+    """Docs of extra training documents: a spaCy DocBin (.spacy) or JSON Lines with "text"
+    and "entities" ([start, end, label] character offsets, or {"start", "end", "label"})."""
+    from spacy.tokens import DocBin
+
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"--extra not found: {path}")
+    wanted = frozenset(labels)
+    if path.suffix == ".spacy":
+        try:
+            docs = list(DocBin().from_disk(path).get_docs(vocab))
+        except Exception as err:  # DocBin raises bare ValueErrors and msgpack errors
+            raise InputError(f"{path}: not a spaCy DocBin ({err})") from None
+        for doc in docs:
+            doc.ents = [e for e in doc.ents if LABEL_MAP.get(e.label_, e.label_) in wanted]
+        return [set_norms(doc) for doc in docs]
+    if not path.name.endswith((".jsonl", ".jsonl.gz")):
+        raise InputError(f"--extra {path}: expected a .spacy DocBin or a .jsonl file")
+    import spacy
+    from spacy.util import filter_spans
+
+    tokenizer = spacy.blank("ar").tokenizer
+    docs, unaligned = [], 0
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rt", encoding="utf-8") as lines:
+        for lineno, line in enumerate(lines, 1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+                text = clean(record["text"])
+                if len(text) != len(record["text"]):
+                    raise ValueError("the text holds invisible marks: give offsets in clean text")
+                spans = [(e["start"], e["end"], e["label"]) if isinstance(e, dict) else tuple(e)
+                         for e in record.get("entities", [])]
+            except (ValueError, KeyError, TypeError) as err:
+                raise InputError(f"{path}:{lineno}: not a text with entities ({err})") from None
+            doc = tokenizer(text)
+            ents = []
+            for start, end, label in spans:
+                label = LABEL_MAP.get(label, label)
+                if label not in wanted:
+                    continue
+                span = doc.char_span(start, end, label=label, alignment_mode="expand")
+                if span is None:
+                    unaligned += 1
+                else:
+                    ents.append(span)
+            doc.ents = filter_spans(ents)
+            docs.append(set_norms(doc))
+    if unaligned:
+        print(f"kg train ner: {path}: {unaligned} entities fall on no token, left out",
+              file=sys.stderr)
+    return docs
 
 
 # --------------------------------------------------------------------------- Docs
@@ -200,8 +298,8 @@ def norm_augmenter():
 
 def iter_raw_text(path: str | Path) -> Iterator[str]:
     """Paragraphs of raw text: from SaudiNewsNet-style zips or .json files (arrays of
-    articles with a "content" field), .jsonl files ({"text": ...} per line) or .txt files
-    (a paragraph a line); a directory is read file by file in name order."""
+    articles with a "content" field), .jsonl or .jsonl.gz files ({"text": ...} per line) or
+    .txt files (a paragraph a line); a directory is read file by file in name order."""
 
     def contents(articles) -> Iterator[str]:
         for article in articles if isinstance(articles, list) else []:
@@ -218,8 +316,9 @@ def iter_raw_text(path: str | Path) -> Iterator[str]:
                         yield from contents(json.loads(archive.read(name)))
         elif file.suffix == ".json":
             yield from contents(json.loads(file.read_text(encoding="utf-8")))
-        elif file.suffix == ".jsonl":
-            with file.open(encoding="utf-8") as lines:
+        elif file.name.endswith((".jsonl", ".jsonl.gz")):
+            opener = gzip.open if file.suffix == ".gz" else open
+            with opener(file, "rt", encoding="utf-8") as lines:
                 for line in lines:
                     record = json.loads(line) if line.strip() else None
                     if isinstance(record, dict):
@@ -284,12 +383,14 @@ def make_doc(vocab, sentence: Sentence):
     return set_norms(Doc(vocab, words=sentence.words, ents=ents))
 
 
-def write_docbin(sentences: Iterable[Sentence], path: Path, vocab) -> int:
+def write_docbin(sentences: Iterable[Sentence], path: Path, vocab, docs: Iterable = ()) -> int:
     from spacy.tokens import DocBin
 
     docbin = DocBin(attrs=["ORTH", "NORM", "ENT_IOB", "ENT_TYPE"], store_user_data=False)
     for sentence in sentences:
         docbin.add(make_doc(vocab, sentence))
+    for doc in docs:
+        docbin.add(doc)
     docbin.to_disk(path)
     return len(docbin)
 
@@ -299,7 +400,7 @@ def write_docbin(sentences: Iterable[Sentence], path: Path, vocab) -> int:
 
 def save_stripped(model_dir: Path, output: Path, extra_meta: dict) -> None:
     """Save the trained pipeline as the single component "ner" (its tok2vec inside) with a
-    fresh vocab: only the labels' strings, no lexemes."""
+    fresh vocab: only the labels' strings and the static vectors, no lexemes."""
     import spacy
 
     trained = spacy.load(model_dir)
@@ -311,13 +412,17 @@ def save_stripped(model_dir: Path, output: Path, extra_meta: dict) -> None:
         del config["components"]["tok2vec"]
         config["pretraining"]["component"] = "ner"  # what init_tok2vec would now address
         config["pretraining"]["layer"] = "tok2vec"
-    for key in ("train", "dev", "init_tok2vec", "raw_text"):  # temporary files, gone now
+    for key in ("train", "dev", "init_tok2vec", "raw_text", "vectors"):  # read, not needed now
         config["paths"][key] = None
     config["initialize"]["init_tok2vec"] = None
     for corpus in ("train", "dev", "pretrain"):
         if corpus in config["corpora"]:
             config["corpora"][corpus]["path"] = None
+    config["initialize"]["vectors"] = None
     fresh = spacy.util.load_model_from_config(config, auto_fill=False, validate=False)
+    if trained.vocab.vectors.shape[0]:  # static vectors ship in the model (not their strings)
+        vectors = trained.vocab.vectors.to_bytes(exclude=["strings"])
+        fresh.vocab.vectors.from_bytes(vectors, exclude=["strings"])
     for name in fresh.pipe_names:
         data = trained.get_pipe(name).to_bytes(exclude=["vocab"])
         fresh.get_pipe(name).from_bytes(data, exclude=["vocab"])
@@ -332,6 +437,36 @@ def save_stripped(model_dir: Path, output: Path, extra_meta: dict) -> None:
     fresh.to_disk(output)
     if card_text is not None:
         card.write_bytes(card_text)
+
+
+def prf(gold: set, pred: set) -> tuple[float, float, float]:
+    tp = len(gold & pred)
+    p = tp / len(pred) if pred else 0.0
+    r = tp / len(gold) if gold else 0.0
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+def score_sentences(nlp, sentences: list[Sentence], labels: Iterable[str] = DEFAULT_LABELS
+                    ) -> tuple[set, set]:
+    """Gold and predicted entities (sentence, start, end, label) of `nlp` on the sentences'
+    own tokens, norms set as in the pipeline."""
+    from spacy.tokens import Doc
+
+    keep = set(labels)
+    docs = nlp.pipe((set_norms(Doc(nlp.vocab, words=s.words)) for s in sentences), batch_size=256)
+    gold, pred = set(), set()
+    for i, (sentence, doc) in enumerate(zip(sentences, docs)):
+        gold.update((i, start, end, label) for start, end, label in sentence.spans if label in keep)
+        pred.update((i, e.start, e.end, e.label_) for e in doc.ents if e.label_ in keep)
+    return gold, pred
+
+
+def f1_table(gold: set, pred: set, labels: Iterable[str] = DEFAULT_LABELS) -> dict[str, float]:
+    """F1 per type and micro over all, rounded: {"PERS": .., "LOC": .., "ORG": .., "micro": ..}."""
+    table = {label: round(prf({g for g in gold if g[-1] == label},
+                              {p for p in pred if p[-1] == label})[2], 4) for label in labels}
+    table["micro"] = round(prf(gold, pred)[2], 4)
+    return table
 
 
 def _entity_counts(sentences: list[Sentence]) -> dict[str, int]:
@@ -364,28 +499,45 @@ def train_ner(args: argparse.Namespace) -> int:
                           ("--init-tok2vec", args.init_tok2vec)):
         if value and not Path(value).exists():
             raise InputError(f"{option} not found: {value}")
+    for option, value in (("--vectors", args.vectors),):
+        if value and not (Path(value) / VECTORS_RECORD).is_file():
+            raise InputError(f"{option} {value}: not a directory written by `kg train vectors`")
+    heldout_paths = {Path(p).resolve() for p in args.heldout or []}
+    unknown = heldout_paths - {Path(p).resolve() for p in args.train}
+    if unknown:
+        raise InputError(f"--heldout {sorted(unknown)[0]}: not one of the --train files")
     train: list[Sentence] = []
+    heldout: list[Sentence] = []
     for path, fmt in zip(args.train, formats):
-        train.extend(read_conll(path, fmt, labels))
+        sentences = read_conll(path, fmt, labels)
+        if Path(path).resolve() in heldout_paths:
+            heldout.extend(s for s in sentences if is_heldout(s, args.heldout_share))
+            sentences = [s for s in sentences if not is_heldout(s, args.heldout_share)]
+        train.extend(sentences)
     dev = read_conll(args.dev, args.dev_format or formats[0], labels)
-    if not any(s.spans for s in train):
+    vocab = spacy.blank("ar").vocab
+    extra = [doc for path in args.extra or [] for doc in read_extra(path, vocab, labels)]
+    if not any(s.spans for s in train) and not any(d.ents for d in extra):
         raise InputError("the training files hold no entities of types " + ", ".join(labels))
     print(
         f"kg train ner: {len(train)} training sentences {_entity_counts(train)}, "
-        f"{len(dev)} dev sentences {_entity_counts(dev)}",
+        f"{len(extra)} extra documents, {len(dev)} dev sentences {_entity_counts(dev)}, "
+        f"{len(heldout)} held-out sentences {_entity_counts(heldout)}",
         file=sys.stderr,
     )
 
     with tempfile.TemporaryDirectory(prefix="kg-train-") as tmp:
         tmp_dir = Path(tmp)
-        vocab = spacy.blank("ar").vocab
-        write_docbin(train, tmp_dir / "train.spacy", vocab)
+        write_docbin(train, tmp_dir / "train.spacy", vocab, extra)
         write_docbin(dev, tmp_dir / "dev.spacy", vocab)
         overrides = {
             "paths.train": str(tmp_dir / "train.spacy"),
             "paths.dev": str(tmp_dir / "dev.spacy"),
             "system.seed": args.seed,
         }
+        if args.vectors:
+            overrides["paths.vectors"] = str(args.vectors)
+            overrides["components.tok2vec.model.embed.include_static_vectors"] = True
         if args.max_epochs is not None:
             overrides["training.max_epochs"] = args.max_epochs
         register_spacy_functions()
@@ -408,9 +560,12 @@ def train_ner(args: argparse.Namespace) -> int:
             first = str(err).strip().splitlines()[0] if str(err).strip() else "invalid"
             raise InputError(f"config {config}: {first}") from None
         seconds = round(time.monotonic() - started)
+        heldout_f1 = {}
         best = tmp_dir / "out" / "model-best"
         if not best.is_dir():
             best = tmp_dir / "out" / "model-last"
+        if heldout:
+            heldout_f1 = f1_table(*score_sentences(spacy.load(best), heldout, labels))
         command = ["kg", "train", *(args.argv or [])]
         save_stripped(
             best,
@@ -426,15 +581,90 @@ def train_ner(args: argparse.Namespace) -> int:
                     "train_sentences": len(train),
                     "dev_sentences": len(dev),
                     "train_entities": _entity_counts(train),
+                    "extra_documents": len(extra),
+                    "heldout_sentences": len(heldout),
+                    "heldout_f1": heldout_f1,
                     "seconds": seconds,
                 },
             },
         )
     scores = json.loads((output / "meta.json").read_text(encoding="utf-8")).get("performance", {})
     print(
-        f"kg train ner: wrote {output} in {seconds} s; dev ents_f {scores.get('ents_f', 0):.4f}",
+        f"kg train ner: wrote {output} in {seconds} s; dev ents_f {scores.get('ents_f', 0):.4f}"
+        + (f"; held-out F1 {heldout_f1}" if heldout_f1 else ""),
         file=sys.stderr,
     )
+    return 0
+
+
+# --------------------------------------------------------------------------- vectors
+
+
+def write_token_text(paths: Iterable[Path], out, min_words: int = 5) -> int:
+    """Write raw text as kg's pipeline sees it, a paragraph a line: the spaCy tokenizer's
+    tokens, each normalized (the NORM the NER reads), joined by spaces. Returns the tokens."""
+    import spacy
+
+    tokenizer = spacy.blank("ar").tokenizer
+    tokens = 0
+    for path in paths:
+        paragraphs = (clean(p).strip() for p in iter_raw_text(path))
+        paragraphs = (p for p in paragraphs if len(p.split()) >= min_words)
+        for doc in tokenizer.pipe(paragraphs, batch_size=1000):
+            words = [normalize_word(t.text) for t in doc if not t.is_space]
+            out.write(" ".join(words) + "\n")
+            tokens += len(words)
+    return tokens
+
+
+def train_vectors(args: argparse.Namespace) -> int:
+    """`kg train vectors`: floret vectors of normalized tokens from unlabelled news, as a
+    spaCy vectors directory (floret mode, looked up by NORM) for `kg train ner --vectors`."""
+    import floret
+    import spacy
+    from spacy.training.initialize import convert_vectors
+
+    texts = [Path(t) for t in args.text]
+    for text in texts:
+        if not text.exists():
+            raise InputError(f"--text not found: {text}")
+    output = Path(args.output)
+    if output.exists() and not (output.is_dir() and (
+            not any(output.iterdir()) or (output / VECTORS_RECORD).is_file())):
+        raise InputError(f"--output {output} exists and is not a `kg train vectors` directory")
+    started = time.monotonic()
+    with tempfile.TemporaryDirectory(prefix="kg-vectors-") as tmp:
+        corpus = Path(tmp) / "tokens.txt"
+        try:
+            with corpus.open("w", encoding="utf-8") as out:
+                tokens = write_token_text(texts, out)
+        except (json.JSONDecodeError, UnicodeDecodeError, zipfile.BadZipFile, gzip.BadGzipFile,
+                EOFError) as err:
+            raise InputError(f"--text: cannot read it as raw text ({err})") from None
+        if not tokens:
+            raise InputError("--text: no .zip, .json, .jsonl(.gz) or .txt text found")
+        print(f"kg train vectors: {tokens:,} tokens of text", file=sys.stderr)
+        # One thread (floret's own fixed seed): the same text gives the same vectors.
+        model = floret.train_unsupervised(
+            str(corpus), model="cbow", mode="floret", hashCount=2, bucket=args.bucket,
+            dim=args.dim, minn=args.minn, maxn=args.maxn, epoch=args.epochs,
+            minCount=args.min_count, thread=1, verbose=0,
+        )
+        floret_file = Path(tmp) / "vectors.floret"
+        model.save_floret_vectors(str(floret_file))
+        nlp = spacy.blank("ar")
+        convert_vectors(nlp, floret_file, truncate=0, prune=-1, mode="floret", attr="NORM")
+        staged = Path(tmp) / "out"
+        nlp.to_disk(staged)  # a blank pipeline holding the vectors, as `spacy init vectors`
+        (staged / VECTORS_RECORD).write_text(json.dumps({
+            "command": " ".join(["kg", "train", *(args.argv or [])]),
+            "tokens": tokens, "seconds": round(time.monotonic() - started),
+        }, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        if output.exists():
+            shutil.rmtree(output)
+        shutil.copytree(staged, output)
+    print(f"kg train vectors: wrote {output} ({args.bucket} x {args.dim}) in "
+          f"{round(time.monotonic() - started)} s", file=sys.stderr)
     return 0
 
 
@@ -476,6 +706,28 @@ def build_parser() -> argparse.ArgumentParser:
                      help="override corpora.pretrain.max_words (0: all)")
     ner.add_argument("--init-tok2vec", metavar="PATH",
                      help="tok2vec weights from an earlier `spacy pretrain` (.bin)")
+    ner.add_argument("--vectors", metavar="DIR",
+                     help="static vectors from `kg train vectors`, read by the tok2vec")
+    ner.add_argument("--heldout", action="append", metavar="PATH",
+                     help="a --train file with no split of its own: a share of its sentences "
+                     "(by a stable hash) is left out of training and scored at the end")
+    ner.add_argument("--heldout-share", type=float, default=HELDOUT_SHARE, metavar="X",
+                     help=f"the share held out of each --heldout file (default {HELDOUT_SHARE})")
+    ner.add_argument("--extra", action="append", metavar="PATH",
+                     help="extra training documents: a spaCy DocBin (.spacy) or JSON Lines "
+                     "(text + entities as character offsets) (repeatable)")
+    vec = sub.add_parser("vectors", help="train floret vectors on unlabelled text for the NER")
+    vec.add_argument("--text", action="append", required=True, metavar="PATH",
+                     help="raw text: a folder of SaudiNewsNet zips, .jsonl(.gz) or .txt (repeatable)")
+    vec.add_argument("--output", required=True, metavar="DIR", help="where the vectors are written")
+    vec.add_argument("--dim", type=int, default=100, metavar="N", help="dimensions (default 100)")
+    vec.add_argument("--bucket", type=int, default=50000, metavar="N",
+                     help="hash buckets, the rows of the table (default 50000)")
+    vec.add_argument("--minn", type=int, default=3, metavar="N", help="shortest character n-gram (3)")
+    vec.add_argument("--maxn", type=int, default=5, metavar="N", help="longest character n-gram (5)")
+    vec.add_argument("--epochs", type=int, default=5, metavar="N", help="passes over the text (5)")
+    vec.add_argument("--min-count", type=int, default=5, metavar="N",
+                     help="words seen fewer times are learnt from their n-grams only (5)")
     return parser
 
 
@@ -486,6 +738,8 @@ def main(argv: list[str] | None = None) -> int:
         args.argv = argv
         if args.what == "ner":
             return train_ner(args)
+        if args.what == "vectors":
+            return train_vectors(args)
     except _ArgumentError as err:
         print(f"kg train: error: {err}", file=sys.stderr)
         return 2
