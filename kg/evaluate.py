@@ -80,6 +80,7 @@ class Scores:
                                                                    ("roles.of", "roles.former", "events.date")})
     errors: list[str] = field(default_factory=list)
     documents: int = 0
+    outcomes: list[tuple] = field(default_factory=list)  # (category, fact, right, extraction) per prediction
 
     def table(self) -> str:
         lines = [f"{'category':<14} {'P':>6} {'R':>6} {'F1':>6}   tp/fp/fn"]
@@ -121,6 +122,7 @@ def score_document(pred: Extraction, gold: dict, scores: Scores) -> None:
             labels = {entity.name, *entity.labels}
             hit = next((i for i, names in enumerate(golds) if i not in used
                         and any(same_name(a, b) for a in labels for b in names)), None)
+            scores.outcomes.append((category, entity, hit is not None, pred))
             if hit is None:
                 fp += 1
                 err(f"{category} FP: {' | '.join(sorted(labels))}")
@@ -158,6 +160,7 @@ def score_document(pred: Extraction, gold: dict, scores: Scores) -> None:
         candidates = [i for i, g in enumerate(gold_roles) if i not in used and person is not None
                       and same_name(person, g["person"]) and title_covers(role.title, g["role"])]
         hit = next((i for i in candidates if of_right(gold_roles[i])), candidates[0] if candidates else None)
+        scores.outcomes.append(("roles", role, hit is not None, pred))
         if hit is None:
             fp += 1
             err(f"roles FP: {person or role.holder} = {role.title}")
@@ -211,9 +214,10 @@ def score_document(pred: Extraction, gold: dict, scores: Scores) -> None:
             used.add(i)
     tp = fp = 0
     for k, (roots, names, date, event) in enumerate(predicted):
+        if k not in match and roots <= {"01"}:
+            continue  # (an unmatched statement counts neither way)
+        scores.outcomes.append(("events", event, k in match, pred))
         if k not in match:
-            if roots <= {"01"}:
-                continue
             fp += 1
             err(f"events FP: {event.cameo} '{event.trigger}' agents={sorted(names['agents'])} "
                 f"patients={sorted(names['patients'])}")
@@ -252,7 +256,7 @@ def gold_records(path, data_dir=None) -> list[tuple[dict, str, str | None]]:
     return [(d, d["text"], d.get("published")) for d in lines]
 
 
-def evaluate(golds, *, lang: str = "ar", nlp=None) -> Scores:
+def evaluate(golds, *, lang: str = "ar", nlp=None, calibrate: bool = True) -> Scores:
     """Run the pipeline on every article and score it."""
     import datetime as dt
 
@@ -262,7 +266,7 @@ def evaluate(golds, *, lang: str = "ar", nlp=None) -> Scores:
     for gold, text, published in golds:
         day = dt.date.fromisoformat(published) if published else None
         before = len(scores.errors)
-        score_document(extract(text, day, lang=lang, doc_id=gold.get("id"), nlp=nlp), gold, scores)
+        score_document(extract(text, day, lang=lang, doc_id=gold.get("id"), nlp=nlp, calibrate=calibrate), gold, scores)
         if len(scores.errors) > before:
             scores.errors.insert(before, f"--- {gold.get('id')}")
     return scores
@@ -285,6 +289,11 @@ def main(argv=None) -> int:
     if args.show_errors:
         print("\n".join(scores.errors))
     print(scores.table())
+    from kg.calibration import reliability
+
+    sure = reliability(scores.outcomes)
+    print("confidence >= 0.8: " + ", ".join(f"{c} {right}/{n} right" + (f" ({right / n:.0%})" if n else "")
+                                           for c, (n, right) in sure.items()))
     if args.json:
         args.json.write_text(json.dumps(scores.figures(), indent=2), encoding="utf-8")
     return 0

@@ -7,6 +7,7 @@ import hashlib
 
 from spacy.tokens import Span
 
+from kg.calibration import load_calibrator
 from kg.dates import resolve_date
 from kg.entities import entity_mentions
 from kg.event_model import read_events
@@ -29,8 +30,9 @@ def document_id(text: str) -> str:
 
 
 def extract(text: str, published: dt.date | None = None, *, lang: str = "ar", doc_id: str | None = None,
-            title: str | None = None, source: str | None = None, nlp=None) -> Extraction:
-    """Entities, roles and events of one article. `published` anchors relative dates."""
+            title: str | None = None, source: str | None = None, nlp=None, calibrate: bool = True) -> Extraction:
+    """Entities, roles and events of one article. `published` anchors relative dates. Confidences
+    are calibrated (kg.calibration) unless `calibrate` is false or no calibration exists."""
     text = clean(text)
     data = load(lang)
     nlp = nlp or load_pipeline(lang)
@@ -116,7 +118,8 @@ def extract(text: str, published: dt.date | None = None, *, lang: str = "ar", do
         result.events = read_events(doc, actors, model, day, sentence_of, reported)
     else:
         result.events = extract_events(doc, actors, day, sentence_of, reported)
-    return result
+    calibrator = load_calibrator(lang) if calibrate else None
+    return calibrator.apply(result) if calibrator else result
 
 
 def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:

@@ -728,7 +728,72 @@ def build_parser() -> argparse.ArgumentParser:
     vec.add_argument("--epochs", type=int, default=5, metavar="N", help="passes over the text (5)")
     vec.add_argument("--min-count", type=int, default=5, metavar="N",
                      help="words seen fewer times are learnt from their n-grams only (5)")
+    corpus_help = "kg's annotated corpus: the folder with train.jsonl and dev.jsonl (default corpus)"
+    data_help = "where the stand-off articles' sources are (default ../shared/data)"
+    ev = sub.add_parser("events", help="train the trigger and argument models on kg's annotated corpus")
+    ev.add_argument("--corpus", default="corpus", metavar="DIR", help=corpus_help)
+    ev.add_argument("--data", default="../shared/data", metavar="DIR", help=data_help)
+    ev.add_argument("--output", required=True, metavar="DIR", help="where the models are written")
+    ev.add_argument("--fraction", type=float, default=1.0, metavar="X",
+                    help="train on this share of the train split (a stable draw), for a learning curve")
+    cal = sub.add_parser("calibration", help="fit the confidence calibration on the corpus's dev split")
+    cal.add_argument("--corpus", default="corpus", metavar="DIR", help=corpus_help)
+    cal.add_argument("--data", default="../shared/data", metavar="DIR", help=data_help)
+    cal.add_argument("--output", required=True, metavar="DIR", help="where the calibration is written")
     return parser
+
+
+def _corpus_split(args, name: str) -> list[dict]:
+    from kg.annotation import read_corpus, source_texts
+
+    path = Path(args.corpus) / f"{name}.jsonl"
+    if not path.is_file():
+        raise InputError(f"no corpus split at {path}")
+    lines = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    needed = {r["doc_id"] for r in lines if r.get("text") is None}
+    texts = source_texts(args.data, needed) if needed else {}
+    try:
+        return read_corpus(path, texts)
+    except ValueError as err:
+        raise InputError(str(err)) from None
+
+
+def _share(records: list[dict], fraction: float) -> list[dict]:
+    """A stable draw of a share of the records (by a hash of their ids), for learning curves."""
+    import hashlib
+
+    if not 0 < fraction <= 1:
+        raise InputError(f"--fraction must be in (0, 1], not {fraction}")
+    ranked = sorted(records, key=lambda r: hashlib.sha1(r["doc_id"].encode("utf-8")).hexdigest())
+    return ranked[:max(1, round(len(ranked) * fraction))]
+
+
+def train_events(args) -> int:
+    from kg.event_model import train
+
+    train_records = _share(_corpus_split(args, "train"), args.fraction)
+    meta = train(train_records, _corpus_split(args, "dev"), Path(args.output),
+                 log=lambda line: print(f"kg train events: {line}", file=sys.stderr))
+    meta["kg_training"] = {"command": " ".join(["kg", "train", *args.argv])}
+    (Path(args.output) / "meta.json").write_text(json.dumps(meta, indent=1), encoding="utf-8")
+    print(f"kg train events: {args.output}: dev events F1 {meta['dev_events_f1']:.3f}")
+    return 0
+
+
+def train_calibration(args) -> int:
+    from kg.calibration import Calibrator, examples_of
+    from kg.evaluate import evaluate
+    from kg.annotation import gold_document
+
+    dev = _corpus_split(args, "dev")
+    scores = evaluate([(gold_document(r), r["text"], r.get("published")) for r in dev], calibrate=False)
+    examples = examples_of(scores.outcomes)
+    output = Path(args.output)
+    output.mkdir(parents=True, exist_ok=True)
+    Calibrator.fit(examples).to_disk(output / "calibration.json")
+    counts = ", ".join(f"{k} {len(v)}" for k, v in examples.items())
+    print(f"kg train calibration: {output}: fitted on the dev split's facts ({counts})")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -740,6 +805,10 @@ def main(argv: list[str] | None = None) -> int:
             return train_ner(args)
         if args.what == "vectors":
             return train_vectors(args)
+        if args.what == "events":
+            return train_events(args)
+        if args.what == "calibration":
+            return train_calibration(args)
     except _ArgumentError as err:
         print(f"kg train: error: {err}", file=sys.stderr)
         return 2
