@@ -24,6 +24,9 @@ from kg.annotation import document_text, source_texts, split_sentences  # noqa: 
 
 ANT_QUOTA = {"politic": 150, "internationalNews": 140, "localNews": 110, "economy": 50}
 KACST_QUOTA = {"politics": 130, "economy": 70}
+# A second draw, made after the first and appended to it (the first stays as it was): articles of
+# the same pools that the first left, for the corpus to reach its 6,000 entities.
+KACST_MORE = {"politics": 14, "economy": 6}
 ANT_BATCH, KACST_BATCH = 30, 10
 
 
@@ -44,7 +47,7 @@ def draw(shared: Path, seed: int = 2026):
     rng.shuffle(picked_ant)
 
     kacst = [json.loads(line) for line in gzip.open(shared / "data/kacst/kacst-newspapers.jsonl.gz", "rt", encoding="utf-8")]
-    picked_kacst = []
+    picked_kacst, left = [], {}
     for cat, n in KACST_QUOTA.items():
         by_country = defaultdict(list)
         for a in sorted(kacst, key=lambda a: a["id"]):
@@ -52,15 +55,23 @@ def draw(shared: Path, seed: int = 2026):
                 by_country[a["country"]].append(a)
         for pool in by_country.values():
             rng.shuffle(pool)
-        countries = sorted(by_country)
-        taken = []
-        while len(taken) < n:
-            for c in countries:
-                if by_country[c] and len(taken) < n:
-                    taken.append(by_country[c].pop())
-        picked_kacst += [dict(a, source="kacst", published=None) for a in taken]
+        picked_kacst += [dict(a, source="kacst", published=None) for a in _round_robin(by_country, n)]
+        left[cat] = by_country
     rng.shuffle(picked_kacst)
-    return picked_ant, picked_kacst
+    more = [dict(a, source="kacst", published=None) for cat, n in KACST_MORE.items() for a in _round_robin(left[cat], n)]
+    rng.shuffle(more)
+    return picked_ant, picked_kacst + more
+
+
+def _round_robin(by_country: dict[str, list], n: int) -> list:
+    """n articles taken in turn from each country's pool (in the order of the countries' codes)."""
+    countries = sorted(by_country)
+    taken = []
+    while len(taken) < n and any(by_country.values()):
+        for c in countries:
+            if by_country[c] and len(taken) < n:
+                taken.append(by_country[c].pop())
+    return taken
 
 
 def write_batch(path: Path, articles) -> None:
