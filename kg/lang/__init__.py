@@ -93,6 +93,9 @@ def _forms(cell: str) -> list[str]:
 @functools.lru_cache(maxsize=None)
 def load(lang: str) -> LanguageData:
     """The language data of `lang` ('ar'), read once per process."""
+    from kg.language import check
+
+    lang = check(lang)
     data = LanguageData(lang=lang)
     for kind, form, *_ in read_table(lang, "clitics.tsv"):
         bucket = {"prefix": data.prefixes, "article": data.article_prefixes, "suffix": data.suffixes}[kind]
