@@ -77,6 +77,7 @@ def _build_store(args, articles, jobs: int) -> int:
         raise InputError("give either -o FILE or --store, not both (kg export writes a store to a file)")
     store = open_store(args.store)
     try:
+        store.check_writable()
         summary = build_corpus(articles, store, jobs=jobs, index_path=args.index, progress=not args.quiet)
     finally:
         store.close()
@@ -109,7 +110,8 @@ def cmd_query(args) -> int:
     dataset = store.dataset()
     try:
         try:
-            result = dataset.query(sparql)
+            # an endpoint's refusals come back with its reason (a 403's "SERVICE is not allowed")
+            result = store.query(sparql) if store_kind(args.graph) == "sparql" else dataset.query(sparql)
             text = format_result(result, args.format, dataset)
         except InputError:
             raise

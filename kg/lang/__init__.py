@@ -79,6 +79,7 @@ class LanguageData:
     future: set[str] = field(default_factory=set)  # سوف: the next verb is to come
     pluperfect: set[str] = field(default_factory=set)  # كان: its subject stands before the verb
     future_forms: set[str] = field(default_factory=set)  # verb forms with the future prefix (سيوقع)
+    past_forms: set[str] = field(default_factory=set)  # past verb forms (وقع, وقعت)
     relatives: set[str] = field(default_factory=set)  # الذي التي
     regional: set[str] = field(default_factory=set)  # العربي الدولي: ends the name of a body
     hosting: set[str] = field(default_factory=set)  # في (استقبال, وداع): the hosts follow the guest
@@ -138,6 +139,7 @@ def load(lang: str) -> LanguageData:
                 for stem in pasts.split(","):
                     for suffix in data.verb_inflections["past"]:
                         data.triggers.setdefault(normalize_text(stem + suffix), trigger)
+                        data.past_forms.add(normalize_text(stem + suffix))
                 for stem in presents.split(","):
                     for prefix in data.verb_inflections["present_prefix"]:
                         for suffix in data.verb_inflections["present_suffix"]:
