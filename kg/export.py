@@ -41,8 +41,11 @@ def rdf_bytes(store: ox.Store, fmt: str) -> bytes:
     """Turtle and N-Triples hold the union of the articles' graphs (the store's default
     graph); N-Quads, TriG and JSON-LD the default graph and every article's named graph."""
     if fmt in QUAD_FORMATS:
-        return write(quad_text((None if isinstance(q.graph_name, ox.DefaultGraph) else q.graph_name.value,
-                                f"{q.subject} {q.predicate} {q.object}") for q in store), fmt, quads=True)
+        by_graph: dict[str | None, list[str]] = {}
+        for q in store:
+            graph = None if isinstance(q.graph_name, ox.DefaultGraph) else q.graph_name.value
+            by_graph.setdefault(graph, []).append(f"{q.subject} {q.predicate} {q.object}")
+        return write(quad_text(by_graph), fmt, quads=True)
     lines = sorted(f"{q.subject} {q.predicate} {q.object} .\n" for q in store.quads_for_pattern(
         None, None, None, ox.DefaultGraph()))
     return write("".join(lines), fmt, quads=False)

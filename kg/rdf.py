@@ -225,20 +225,24 @@ def graphs_of(extractions: Iterable[Extraction]) -> list[Graph]:
 
 # --- serializers ---------------------------------------------------------------------------------------------
 
-def quad_text(quads: Iterable[tuple[str | None, str]]) -> str:
-    """N-Quads text of (graph IRI or None for the default graph, statement) pairs, each once,
-    sorted: the default graph first, then graph by graph (so TriG writes each graph once)."""
-    return "".join(f"{s} <{g}> .\n" if g else f"{s} .\n"
-                   for g, s in sorted(set(quads), key=lambda q: (q[0] or "", q[1])))
+def quad_text(graphs: dict[str | None, list[str]]) -> str:
+    """N-Quads text of statements by graph IRI (None: the default graph), each once, sorted:
+    the default graph first, then graph by graph (so TriG writes each graph once)."""
+    parts = []
+    for graph in sorted(graphs, key=lambda g: g or ""):
+        end = f" <{graph}> .\n" if graph else " .\n"
+        parts += [s + end for s in sorted(set(graphs[graph]))]
+    return "".join(parts)
 
 
 def nquads(graphs: Iterable[Graph], union: bool = False) -> str:
     """N-Quads text of named graphs; with `union`, their union in the default graph as well."""
-    graphs = list(graphs)
-    quads = [(g, s) for g, stmts in graphs for s in stmts]
-    if union:
-        quads += [(None, s) for _g, stmts in graphs for s in stmts]
-    return quad_text(quads)
+    by_graph: dict[str | None, list[str]] = {}
+    for graph, stmts in graphs:
+        by_graph.setdefault(graph, []).extend(stmts)
+        if union:
+            by_graph.setdefault(None, []).extend(stmts)
+    return quad_text(by_graph)
 
 
 def ntriples(graphs: Iterable[Graph]) -> str:
