@@ -103,3 +103,13 @@ def test_a_query_file_in_utf16_is_read(built, tmp_path):
     query.write_bytes("SELECT ?l WHERE { ?p a <https://w3id.org/kg-news/ontology#Person> ; "
                       "<http://www.w3.org/2000/01/rdf-schema#label> ?l }".encode("utf-16"))
     assert "توكاييف" in kg("query", built / "kz.ttl", query, "--format", "csv").stdout
+
+
+def test_the_readme_shows_what_kg_prints(tmp_path):
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    built = kg("build", EXAMPLE, "-o", tmp_path / "kz.trig").stderr.strip()
+    assert f"\n{built}\n" in readme
+    drawn = kg("viz", tmp_path / "kz.trig", "-o", tmp_path / "graph.html").stderr.splitlines()[0]
+    assert f"\n{drawn.replace(str(tmp_path), 'out')}\n" in readme
+    table = kg("query", tmp_path / "kz.trig", QUERIES / "who-called-whom.rq").stdout
+    assert "\n".join(line.rstrip() for line in table.splitlines()) in readme
