@@ -286,8 +286,8 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("graph", type=Path)
     c.set_defaults(func=cmd_validate)
 
-    sub.add_parser("train", help="train a model: kg train ner --train FILE --dev FILE --output DIR (main() "
-                                 "hands `kg train ...` to kg/train.py)", add_help=False)
+    # (main() hands `kg train ...` to kg/train.py, whose parser has its own options and --help)
+    sub.add_parser("train", help="train a model: kg train ner --train FILE --dev FILE --output DIR", add_help=False)
     return p
 
 

@@ -159,13 +159,17 @@ class CorpusIndex:
     """The corpus index: every article's hash and Extraction, its entities, roles and events."""
 
     def __init__(self, path: Path | str | None):
-        self.db = sqlite3.connect(str(path) if path else ":memory:")
-        if self.db.execute("PRAGMA user_version").fetchone()[0] != INDEX_VERSION:
-            # an index of an older kg: its tables go (every article is extracted again anyway:
-            # the extractor version holds INDEX_VERSION), and the graphs are all written again
-            self.db.executescript("".join(f"DROP TABLE IF EXISTS {t};" for t in TABLES))
-            self.db.execute(f"PRAGMA user_version = {INDEX_VERSION}")
-        self.db.executescript(SCHEMA)
+        self.db = db = sqlite3.connect(str(path) if path else ":memory:")
+        older = db.execute("PRAGMA user_version").fetchone()[0] != INDEX_VERSION
+        if older:  # the index of an older kg: its rows are made again from the Extractions it keeps
+            db.executescript("".join(f"DROP TABLE IF EXISTS {t};" for t in TABLES[1:]))
+        db.executescript(SCHEMA)
+        if older:
+            for (doc_id,) in db.execute("SELECT doc_id FROM articles").fetchall():
+                self._put_rows(self.extraction(doc_id))
+            db.execute("UPDATE articles SET written = NULL")  # every graph is written again
+            db.execute(f"PRAGMA user_version = {INDEX_VERSION}")
+            db.commit()
 
     def hash_of(self, doc_id: str) -> str | None:
         row = self.db.execute("SELECT hash FROM articles WHERE doc_id = ?", (doc_id,)).fetchone()
@@ -178,6 +182,10 @@ class CorpusIndex:
             db.execute(f"DELETE FROM {table} WHERE doc_id = ?", (x.doc_id,))
         db.execute("INSERT OR REPLACE INTO articles (doc_id, hash, written, extraction, words) VALUES (?, ?, NULL, ?, ?)",
                    (x.doc_id, digest, blob, len(x.text.split())))
+        self._put_rows(x)
+
+    def _put_rows(self, x: Extraction) -> None:
+        db = self.db
         entities, roles, events = rows(x)
         db.executemany("INSERT INTO entities VALUES (?, ?, ?, ?, ?)", entities)
         db.executemany("INSERT INTO roles VALUES (?, ?, ?, ?, ?, ?)", roles)

@@ -249,3 +249,23 @@ def test_a_chunk_parsed_together_gives_what_each_article_alone_gives(tmp_path):
     alone = [extract(a.text, a.published, lang=a.lang, doc_id=a.doc_id, title=a.title, source=a.source)
              for a in articles]
     assert len(together) == 4 and pickle.dumps(together) == pickle.dumps(alone)
+
+
+def test_an_index_of_an_older_kg_gets_its_rows_again_from_its_extractions(corpus, tmp_path):
+    import pickle
+    import sqlite3
+    import zlib
+
+    path = tmp_path / "kg-index.sqlite"
+    old = sqlite3.connect(path)  # the tables of kg's index before roles, names and confidences
+    old.executescript("CREATE TABLE articles (doc_id TEXT PRIMARY KEY, hash TEXT NOT NULL, written TEXT, "
+                      "extraction BLOB NOT NULL, words INTEGER NOT NULL);"
+                      "CREATE TABLE entities (doc_id TEXT NOT NULL, key TEXT NOT NULL, kind TEXT NOT NULL);")
+    old.executemany("INSERT INTO articles VALUES (?, ?, 'done', ?, 1)",
+                    [(x.doc_id, "h", zlib.compress(pickle.dumps(x))) for x in corpus])
+    old.commit()
+    old.close()
+    store = open_store("memory")
+    summary = Summary()
+    write_graphs(CorpusIndex(path), store, summary)
+    assert summary.written == 3 and summary.aliases == 2
