@@ -1,12 +1,14 @@
 # make demo: set up .venv, build the example articles into a graph, run the example queries,
 #            validate the graph, draw it and its timeline, export GraphML (out/).
-# make test: set up .venv with the test tools and run the test suite.
+# make test: set up .venv with the test tools and run the test suite; then the suite again in
+#            .venv-plain, made as a user makes one (test-plain).
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
+PLAIN  := .venv-plain
 OUT    := out
 
-.PHONY: demo test clean browser
+.PHONY: demo test test-plain clean browser
 
 $(BIN)/kg: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +33,19 @@ browser:
 
 test: $(BIN)/kg browser
 	$(BIN)/python -m pytest
+	$(MAKE) test-plain
+
+# The suite in a fresh venv with the pip that Python ships (not upgraded) and a plain `pip install .`
+# (no extras, not editable), then the test tools from pyproject.toml: whatever kg imports must come
+# with it. PYTHONSAFEPATH keeps the checkout off sys.path, so the tests (and the `python -m kg` they
+# run) use the installed kg.
+test-plain: browser
+	rm -rf $(PLAIN) build
+	$(PYTHON) -m venv $(PLAIN)
+	$(PLAIN)/bin/pip install --quiet .
+	$(PLAIN)/bin/pip install --quiet $$($(PLAIN)/bin/python -c "import tomllib; \
+		print(*tomllib.load(open('pyproject.toml', 'rb'))['project']['optional-dependencies']['test'])")
+	PYTHONSAFEPATH=1 $(PLAIN)/bin/python -m pytest -p no:cacheprovider
 
 clean:
-	rm -rf $(VENV) $(OUT) .pytest_cache
+	rm -rf $(VENV) $(PLAIN) $(OUT) build .pytest_cache

@@ -29,14 +29,15 @@ def _report(summary, quiet: bool) -> None:
 def cmd_build(args) -> int:
     from kg.corpus import default_jobs, extract_stream
     from kg.ingest import Rejected, read_corpus
+    from kg.language import check
 
     published = parse_date(args.date) if args.date else None
-    articles = read_corpus(args.inputs, _fields(args), published, args.lang)
+    articles = read_corpus(args.inputs, _fields(args), published, check(args.lang) if args.lang else None)
     if args.store:
         return _build_store(args, articles, args.jobs or default_jobs())
     if args.output is None:
         raise InputError("say where the graph goes: -o FILE or --store DIR|URL")
-    from kg.rdf import FORMATS, serialize, to_dataset
+    from kg.rdf import FORMATS, graphs_of, serialize
 
     fmt = args.format or {".nt": "nt", ".jsonld": "jsonld", ".trig": "trig", ".nq": "nq"}.get(
         args.output.suffix.lower(), "ttl")
@@ -58,7 +59,7 @@ def cmd_build(args) -> int:
     if not extractions:
         first = failures[0] if failures else None
         raise InputError(f"{first.where}: {first.reason}" if first else "no articles in the input")
-    write_atomically(args.output, serialize(to_dataset(extractions), fmt))
+    write_atomically(args.output, serialize(graphs_of(extractions), fmt))
     for r in failures:
         print(f"kg build: {r.where}: {r.reason} (skipped)", file=sys.stderr)
     if not args.quiet:
@@ -76,6 +77,7 @@ def _build_store(args, articles, jobs: int) -> int:
         raise InputError("give either -o FILE or --store, not both (kg export writes a store to a file)")
     store = open_store(args.store)
     try:
+        store.check_writable()
         summary = build_corpus(articles, store, jobs=jobs, index_path=args.index, progress=not args.quiet)
     finally:
         store.close()
@@ -97,10 +99,9 @@ def cmd_query(args) -> int:
     from kg.query import format_result, load_graph, run_query
     from kg.store import store_kind
 
-    try:
-        sparql = args.query.read_text(encoding="utf-8")
-    except OSError:
-        raise InputError(f"{args.query}: no such query file") from None
+    from kg.ingest import decode, read_bytes
+
+    sparql = decode(read_bytes(args.query), str(args.query)).lstrip("\ufeff")  # UTF-8, UTF-16, ...
     if store_kind(args.graph) == "file":
         dataset = load_graph(Path(args.graph))
         sys.stdout.write(format_result(run_query(dataset, sparql), args.format, dataset))
@@ -109,7 +110,8 @@ def cmd_query(args) -> int:
     dataset = store.dataset()
     try:
         try:
-            result = dataset.query(sparql)
+            # an endpoint's refusals come back with its reason (a 403's "SERVICE is not allowed")
+            result = store.query(sparql) if store_kind(args.graph) == "sparql" else dataset.query(sparql)
             text = format_result(result, args.format, dataset)
         except InputError:
             raise
@@ -186,15 +188,42 @@ def cmd_validate(args) -> int:
     return 1
 
 
-def cmd_train(args) -> int:
-    from kg import train
+def _count(minimum: int):
+    """An argparse type: a whole number, at least `minimum`."""
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"must be at least {minimum}: {text}")
+        return value
+    return parse
 
-    return train.main(args.rest)
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a positive number of seconds: {text}")
+    return value
+
+
+class _Parser(argparse.ArgumentParser):
+    """Usage errors in one line (and exit 2), as every other error of kg."""
+
+    def error(self, message: str):
+        self.exit(EXIT_USAGE, f"{self.prog}: {message}\n")
 
 
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="kg", description="An event knowledge graph from the news.")
-    sub = p.add_subparsers(dest="command", required=True)
+    import kg
+
+    p = _Parser(prog="kg", description="An event knowledge graph from the news.")
+    p.add_argument("--version", action="version", version=f"kg {kg.__version__}")
+    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     b = sub.add_parser("build", help="articles → RDF graph (a file, or a store for a corpus)")
     b.add_argument("inputs", nargs="+", metavar="INPUT",
@@ -204,8 +233,9 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--index", type=Path, help="the corpus index (default: inside the store folder)")
     b.add_argument("--date", help="publication date YYYY-MM-DD (else from the record or FILE.json beside the text)")
     b.add_argument("--format", help="ttl, nt, jsonld, trig or nq (default: from the output's extension)")
-    b.add_argument("-j", "--jobs", type=int, help="worker processes (default: one per core)")
-    b.add_argument("--lang", default="ar", help="the articles' language (default: ar)")
+    b.add_argument("-j", "--jobs", type=_count(1), help="worker processes (default: one per core)")
+    b.add_argument("--lang", help="build only the articles in this language (default: any kg reads; each "
+                                  "article's language is detected)")
     b.add_argument("--text-field", help="JSON field of the text (default: text, content, body)")
     b.add_argument("--date-field", help="JSON field of the date (default: published, date, date_extracted)")
     b.add_argument("--id-field", help="JSON field of the identifier (default: id, url)")
@@ -233,9 +263,9 @@ def parser() -> argparse.ArgumentParser:
     r = sub.add_parser("serve", help="a read-only SPARQL endpoint over a store or graph file")
     r.add_argument("graph", help="an Oxigraph store folder or a graph file")
     r.add_argument("--host", default="127.0.0.1")
-    r.add_argument("--port", type=int, default=7878)
-    r.add_argument("--timeout", type=float, default=30.0, help="seconds a query may run (default 30)")
-    r.add_argument("--max-rows", type=int, default=100_000,
+    r.add_argument("--port", type=_count(0), default=7878)
+    r.add_argument("--timeout", type=_seconds, default=30.0, help="seconds a query may run (default 30)")
+    r.add_argument("--max-rows", type=_count(0), default=100_000,
                    help="refuse (HTTP 422) a result longer than this many rows (default 100000; 0: no limit)")
     r.add_argument("-q", "--quiet", action="store_true", help="no request log")
     r.set_defaults(func=cmd_serve)
@@ -256,14 +286,17 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("graph", type=Path)
     c.set_defaults(func=cmd_validate)
 
-    t = sub.add_parser("train", help="train a model: kg train ner --train FILE --dev FILE --output DIR",
-                       add_help=False)
-    t.add_argument("rest", nargs=argparse.REMAINDER)
-    t.set_defaults(func=cmd_train)
+    # (main() hands `kg train ...` to kg/train.py, whose parser has its own options and --help)
+    sub.add_parser("train", help="train a model: kg train ner --train FILE --dev FILE --output DIR", add_help=False)
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["train"]:  # its own parser, options and --help included
+        from kg import train
+
+        return train.main(argv[1:])
     args = parser().parse_args(argv)
     try:
         return args.func(args)

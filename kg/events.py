@@ -21,7 +21,7 @@ from kg.lexicon import PhraseLexicon, has_article
 from kg.model import LOCATION, ORGANIZATION, PERSON, Event, Mention
 from kg.normalize import is_passive_form
 
-for _name, _default in (("kg_kind", ""), ("kg_passive", False), ("kg_suffix", ""), ("kg_future", False),
+for _name, _default in (("kg_kind", ""), ("kg_passive", False), ("kg_suffix", ""), ("kg_future", False), ("kg_past", False),
                         ("kg_pluperfect", False), ("kg_definite", False)):
     if not Span.has_extension(_name):
         Span.set_extension(_name, default=_default)
@@ -83,6 +83,7 @@ class TriggerFinder:
             span._.kg_definite = m.value.kind == "noun" and has_article(norms[m.start], m.peel, self.data)
             span._.kg_future = before in self.data.future or first in self.data.future_forms or (
                 m.value.kind == "phrase" and first[1:] in self.data.triggers and first[:1] == "س")
+            span._.kg_past = m.value.kind == "verb" and first in self.data.past_forms and not span._.kg_future
             # وكان البرلمان أقال يانوكوفيتش: the subject stands between كان and the verb
             span._.kg_pluperfect = m.value.kind == "verb" and any(
                 norms[i] in self.data.pluperfect for i in range(max(0, m.start - 3), m.start - 1))
@@ -132,9 +133,15 @@ def preposition_before(doc: Doc, start: int, peel: int) -> str:
     return ""
 
 
+def _is_relative(norm: str, data) -> bool:
+    """A relative pronoun, with a proclitic or not (التي, والتي): it opens a clause of its own."""
+    return any(norm == r or (norm.endswith(r) and norm[:-len(r)] in data.prefixes) for r in data.relatives)
+
+
 def extract_events(doc: Doc, actors: list[Actor], resolve_date, sentence_of, reported: dict[int, str]) -> list[Event]:
     """Events of the Doc. `actors` are its entity mentions and resolved title references,
-    `resolve_date(span)` turns a date span into a day, `reported[token]` gives the source
+    `resolve_date(span, tense)` turns a date span into a day (tense 1: the clause tells of what
+    is to come, -1: of what was, 0: cannot tell), `reported[token]` gives the source
     (entity key) a reporting verb or وفق attributes the sentence to."""
     told: list[_Told] = []
     # Words that may stand between a verb and its subject: forms of address, titles, dates.
@@ -185,19 +192,24 @@ def extract_events(doc: Doc, actors: list[Actor], resolve_date, sentence_of, rep
 
 
 def event_day(doc: Doc, trig: Span, resolve_date, sentence_of, clause: tuple[int, int] | None = None):
-    """The day of the event a trigger names, and how surely: 2 for a date in its clause, 1 in
-    its sentence, 0 in the sentence before or after (the story's time goes on)."""
-    sent = doc[trig.start].sent
-    lo, hi = clause or _clause(doc, trig, sent)
+    """The day of the event a trigger names, and how surely: 2 for the day named in the
+    trigger's clause (a day of another clause of the sentence, or of a relative clause after
+    the trigger, is that clause's: ... والتي تنتهي بتاريخ 8 أغسطس), 0 for the day the sentence
+    before or after fixes (the story's time goes on), unless it does not fit the verb's tense."""
+    data = load(doc.lang_)
+    lo, hi = clause or _clause(doc, trig, doc[trig.start].sent)
     dates = doc.spans.get("kg_dates", [])
-    clause_dates = [d for d in dates if lo <= d.start and d.end <= hi]
-    sent_dates = [d for d in dates if sent.start <= d.start and d.end <= sent.end]
+    relatives = [i for i in range(trig.end, hi) if _is_relative(doc[i].norm_, data)]
+    clause_dates = [d for d in dates if lo <= d.start and d.end <= hi and not any(i < d.start for i in relatives)]
     here = sentence_of(trig.start)
     near_dates = [d for d in dates if abs(sentence_of(d.start) - here) == 1]
-    for pool, strength in ((clause_dates, 2), (sent_dates, 1), (near_dates, 0)):
+    tense = 1 if trig._.kg_future else -1 if trig._.kg_past else 0
+    for pool, strength in ((clause_dates, 2), (near_dates, 0)):
         if pool:
             nearest = min(pool, key=lambda d: abs(d.start - trig.start))
-            day = resolve_date(nearest)
+            day = resolve_date(nearest, tense)
+            if strength == 0 and day != resolve_date(nearest, 0):
+                day = None  # a day of another sentence read as is does not fit this verb's tense
             if day is not None:
                 return day, strength
     return None, 0

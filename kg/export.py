@@ -1,8 +1,10 @@
 """export: a store or graph file → Turtle, N-Quads, TriG, JSON-LD, a GDELT-like CSV of events,
 or a network (GraphML, GEXF, through kg/viz.py); and the counts `kg stats` prints.
 
-Files are written to a temporary name and renamed. N-Quads lines are sorted, so the same
-graph gives the same bytes.
+Files are written to a temporary name and renamed. Statements are sorted, so the same
+graph gives the same bytes. N-Quads, TriG and JSON-LD hold the articles' named graphs and, in
+the default graph, their union, as the store keeps it (so that any tool that loads the file
+answers queries over the whole without a union-default-graph setting).
 """
 from __future__ import annotations
 
@@ -14,12 +16,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.ingest import InputError, write_atomically
-from kg.vocab import CAMEO, DCTERMS, ID, KG, NIF, PROV, SDO, SKOS, XSD
-
-PREFIXES = {"kg": str(KG._NS), "cameo": str(CAMEO), "id": str(ID), "nif": str(NIF), "prov": str(PROV),
-            "schema": str(SDO), "skos": str(SKOS), "dcterms": str(DCTERMS), "xsd": str(XSD)}
-RDF_EXPORTS = {"ttl": ox.RdfFormat.TURTLE, "nq": ox.RdfFormat.N_QUADS, "trig": ox.RdfFormat.TRIG,
-               "jsonld": ox.RdfFormat.JSON_LD, "nt": ox.RdfFormat.N_TRIPLES}
+from kg.rdf import FORMATS as RDF_EXPORTS, PREFIXES, QUAD_FORMATS, quad_text, write
 NETWORK_EXPORTS = ("graphml", "gexf")
 EXPORT_FORMATS = (*RDF_EXPORTS, "csv", *NETWORK_EXPORTS)
 EVENT_COLUMNS = ["GLOBALEVENTID", "SQLDATE", "EventCode", "EventRootCode", "Actor1Code", "Actor1Name",
@@ -40,25 +37,18 @@ def oxigraph_of(store) -> ox.Store:
     return copy.store
 
 
-def _named_quads(store: ox.Store):
-    return (q for q in store if not isinstance(q.graph_name, ox.DefaultGraph))
-
-
 def rdf_bytes(store: ox.Store, fmt: str) -> bytes:
-    """Turtle and N-Triples hold the union of the articles' graphs; N-Quads, TriG and JSON-LD
-    one named graph per article."""
-    if fmt == "nq":
-        text = ox.serialize(_named_quads(store), format=ox.RdfFormat.N_QUADS)
-        lines = sorted(set(text.decode("utf-8").splitlines()))
-        return "".join(line + "\n" for line in lines if line.strip()).encode("utf-8")
-    if fmt in ("ttl", "nt"):  # the union of the named graphs
-        triples = store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
-        if fmt == "nt":
-            text = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
-            return "".join(sorted(set(line + "\n" for line in text.splitlines() if line.strip()))).encode("utf-8")
-        return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
-    return ox.serialize(_named_quads(store), format=RDF_EXPORTS[fmt],
-                        **({"prefixes": PREFIXES} if fmt == "trig" else {}))
+    """Turtle and N-Triples hold the union of the articles' graphs (the store's default
+    graph); N-Quads, TriG and JSON-LD the default graph and every article's named graph."""
+    if fmt in QUAD_FORMATS:
+        by_graph: dict[str | None, list[str]] = {}
+        for q in store:
+            graph = None if isinstance(q.graph_name, ox.DefaultGraph) else q.graph_name.value
+            by_graph.setdefault(graph, []).append(f"{q.subject} {q.predicate} {q.object}")
+        return write(quad_text(by_graph), fmt, quads=True)
+    lines = sorted(f"{q.subject} {q.predicate} {q.object} .\n" for q in store.quads_for_pattern(
+        None, None, None, ox.DefaultGraph()))
+    return write("".join(lines), fmt, quads=False)
 
 
 def _select(store: ox.Store, sparql: str):

@@ -37,15 +37,15 @@ def extract(text: str, published: dt.date | None = None, *, lang: str = "ar", do
     data = load(lang)
     nlp = nlp or load_pipeline(lang)
     doc = nlp(text)
-    sentences = list(doc.sents)
-    starts = [s.start for s in sentences]
+    # (a sentence of spaces alone, such as a line break before the text, is no sentence)
+    sentences = [(s.start, span) for s in doc.sents if (span := _trimmed(text, s.start_char, s.end_char))[0] < span[1]]
+    starts = [start for start, _ in sentences]
 
     def sentence_of(token_index: int) -> int:
         return max(0, bisect.bisect_right(starts, token_index) - 1)
 
     result = Extraction(doc_id=doc_id or document_id(text), text=text, lang=lang, published=published,
-                        title=title, source=source,
-                        sentences=[_trimmed(text, s.start_char, s.end_char) for s in sentences])
+                        title=title, source=source, sentences=[span for _, span in sentences])
     mentions = entity_mentions(doc, sentence_of, data)
     entities, keys = resolve_entities(mentions, data)
     by_tokens = {m.tokens: key for m, key in zip(mentions, keys)}
@@ -112,7 +112,7 @@ def extract(text: str, published: dt.date | None = None, *, lang: str = "ar", do
                        and a.preposition != "ل"), None)  # (تصريح لوكالة فرانس برس: told to, not by)
         if source is not None:
             reported.setdefault(doc[span.start].sent.start, source.key)
-    day = lambda span: resolve_date(span, published)  # noqa: E731
+    day = lambda span, tense: resolve_date(span, published, tense)  # noqa: E731
     if "kg_event_model" in nlp.pipe_names:
         model = nlp.get_pipe("kg_event_model")
         result.events = read_events(doc, actors, model, day, sentence_of, reported)

@@ -3,6 +3,7 @@
 Plain text in any common encoding (UTF-8 with or without BOM, UTF-16, Windows-1256,
 ISO-8859-6; detected with charset-normalizer). A text file may have a JSON file of the same
 name beside it (`article.txt` + `article.json`) giving its `published` date, `title`, `url`.
+Each article's language is detected (kg/language.py); one that kg does not read is Rejected.
 """
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ class Article:
     published: dt.date | None = None
     title: str | None = None
     source: str | None = None
-    lang: str = "ar"
+    lang: str | None = "ar"  # as read: a record's lang field or --lang, None when not said; then as detected
 
 
 def parse_date(value: str) -> dt.date:
@@ -95,7 +96,7 @@ def position_id(where: str) -> str:
     return f"{slug_id(Path(file))}-{n}" if n else slug_id(Path(file))
 
 
-def read_article(path: Path, published: dt.date | None = None, lang: str = "ar") -> Article:
+def read_article(path: Path, published: dt.date | None = None, lang: str | None = None) -> Article:
     """One article from a text file (and its JSON sidecar, if any)."""
     data = read_bytes(path)
     text = clean(decode(data, str(path)))
@@ -160,7 +161,7 @@ def record_id(value: str) -> str:
     return re.sub(r"^[a-z]+://(www\.)?", "", str(value).strip(), flags=re.IGNORECASE).rstrip("/")
 
 
-def article_of_record(record, where: str, fields: FieldMap, published: dt.date | None, lang: str) -> Article:
+def article_of_record(record, where: str, fields: FieldMap, published: dt.date | None, lang: str | None) -> Article:
     if not isinstance(record, dict):
         raise InputError(f"{where}: not a JSON object")
     text = fields.pick(record, fields.text, USUAL_TEXT)
@@ -175,7 +176,7 @@ def article_of_record(record, where: str, fields: FieldMap, published: dt.date |
     url = record.get("url") if isinstance(record.get("url"), str) else None
     return Article(text=clean(text), doc_id=record_id(ident) if ident else position_id(where),
                    published=date, title=str(title) if title else None, source=url or where,
-                   lang=record.get("lang") or lang)
+                   lang=record.get("lang") if record.get("lang") not in (None, "") else lang)
 
 
 def _records(data: bytes, name: str):
@@ -203,7 +204,7 @@ def _records(data: bytes, name: str):
             yield f"{name}:{n}", Rejected(f"{name}:{n}", f"not valid JSON ({exc.msg})")
 
 
-def html_article(data: bytes, name: str, published: dt.date | None, lang: str) -> Article:
+def html_article(data: bytes, name: str, published: dt.date | None, lang: str | None) -> Article:
     """The text, title and date of a web page (trafilatura drops menus, ads and footers)."""
     import trafilatura
 
@@ -273,15 +274,23 @@ def _files(spec: str) -> list[Path]:
 
 
 def read_corpus(inputs: list[str], fields: FieldMap = FieldMap(), published: dt.date | None = None,
-                lang: str = "ar", stdin=None):
+                lang: str | None = None, stdin=None):
     """Every article of the inputs, in order, as Articles; what cannot be read as Rejected. An
-    identifier already read in this run is Rejected too: two articles cannot share one graph.
+    identifier already read in this run is Rejected too: two articles cannot share one graph;
+    and so is an article whose language kg does not read, or not `lang` (when given).
 
     Streams: a JSON Lines file or a folder is read one record at a time."""
+    from kg.language import check, language_of
+
     first: dict[str, str] = {}
     for item in _read_inputs(inputs, fields, published, lang, stdin):
         if isinstance(item, Article):
             where = item.source or item.doc_id
+            try:
+                item.lang = language_of(item.text, None if item.lang is None else check(item.lang))
+            except ValueError as exc:  # an unknown language name, or text in a language kg does not read
+                yield Rejected(where, str(exc))
+                continue
             if item.doc_id in first:
                 item = Rejected(where, f"duplicate id {item.doc_id!r} (first read from {first[item.doc_id]})")
             else:
@@ -289,7 +298,7 @@ def read_corpus(inputs: list[str], fields: FieldMap = FieldMap(), published: dt.
         yield item
 
 
-def _read_inputs(inputs: list[str], fields: FieldMap, published: dt.date | None, lang: str, stdin):
+def _read_inputs(inputs: list[str], fields: FieldMap, published: dt.date | None, lang: str | None, stdin):
     for spec in inputs:
         if spec == "-":
             import sys

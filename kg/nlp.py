@@ -68,7 +68,9 @@ def load_pipeline(lang: str = "ar", ner_model: str | None = "default", events_mo
     statistical models' folders ("default": kg's own; None or "": none, the rules alone)."""
     # The component modules register their factories on import.
     from kg import dates, entities, events, roles  # noqa: F401
+    from kg.language import check
 
+    lang = check(lang)
     if ner_model == "default":
         ner_model = default_ner_model(lang)
     nlp = spacy.blank(lang)

@@ -10,7 +10,7 @@ from rdflib import Dataset, URIRef
 from rdflib.namespace import NamespaceManager
 
 from kg.ingest import InputError
-from kg.rdf import _bind
+from kg.rdf import PREFIXES
 from kg.vocab import ID
 
 PARSE_FORMATS = {".ttl": "turtle", ".nt": "nt", ".jsonld": "json-ld", ".json": "json-ld", ".trig": "trig",
@@ -67,7 +67,8 @@ def format_result(result, fmt: str, dataset: Dataset) -> str:
             return ("true" if result.askAnswer else "false") + "\n"
         return result.serialize(format="turtle").decode("utf-8")
     names = dataset.namespace_manager
-    _bind(dataset)
+    for prefix, namespace in PREFIXES.items():
+        names.bind(prefix, namespace, override=True, replace=True)
     variables = [str(v) for v in result.vars]
     rows = [[row[v] for v in result.vars] for row in result]
     if fmt == "json":

@@ -1,23 +1,40 @@
-"""rdf: an Extraction → rdflib triples under the kg ontology, one named graph per article.
+"""rdf: the one mapping from an Extraction to RDF, and the serializers of what it decides.
 
-IRIs are deterministic: entities and roles by their keys (the same name gives the same
-IRI in every article, so corpora join on them), events and mentions by the article's
-identifier and their offsets. Serializations are byte-stable for the same input.
+`statements(x, corpus)` decides every triple of an article's named graph, each written once
+as N-Triples text (`subject predicate object`, without the final ` .`), with no rdflib or
+pyoxigraph object per triple, so that a corpus goes to Oxigraph's bulk loader at its speed.
+Every output serializes those same statements: N-Quads lines for a store (kg/store.py);
+Turtle, N-Triples, TriG and JSON-LD files through pyoxigraph's writers, which are linear in
+the size of the graph; an rdflib Dataset for the Python API.
+
+IRIs are deterministic: entities and roles by their keys (the same name gives the same IRI
+in every article, so corpora join on them), events and mentions by the article's identifier
+and their offsets. Literals are written in the form Oxigraph keeps (offsets and counts as
+xsd:integer, doubles without a trailing .0), so a graph file and a store hold the same
+triples. What several articles state about one node comes from the corpus tables
+(kg/resolve_corpus.py), so their union has one preferred name, confidence and CAMEO code.
+Files are byte-stable: their statements are sorted.
 """
 from __future__ import annotations
 
 import re
+from typing import Iterable
 
-from rdflib import BNode, Dataset, Graph, Literal, URIRef
+import pyoxigraph as ox
+from rdflib import URIRef
 
-from kg.model import LOCATION, ORGANIZATION, PERSON, Extraction, Mention
+from kg.model import LOCATION, ORGANIZATION, PERSON, Extraction
+from kg.resolve_corpus import Corpus, canonical, corpus_of, role_key
 from kg.vocab import CAMEO, COUNT_PROPERTIES, DCTERMS, ID, KG, NIF, PROV, RDF, RDFS, SDO, SKOS, XSD
 
-CLASS_OF_KIND = {PERSON: KG.Person, ORGANIZATION: KG.Organization, LOCATION: KG.Location}
-FORMATS = {"ttl": "turtle", "turtle": "turtle", "nt": "nt", "jsonld": "json-ld", "json-ld": "json-ld",
-           "trig": "trig", "nq": "nquads", "nquads": "nquads"}
-QUAD_FORMATS = {"trig", "nquads", "json-ld"}
+FORMATS = {"ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "jsonld": ox.RdfFormat.JSON_LD,
+           "trig": ox.RdfFormat.TRIG, "nq": ox.RdfFormat.N_QUADS}
+QUAD_FORMATS = {"trig", "nq", "jsonld"}  # one named graph per article, and their union as the default graph
+PREFIXES = {"kg": str(KG._NS), "cameo": str(CAMEO), "id": str(ID), "nif": str(NIF), "prov": str(PROV),
+            "schema": str(SDO), "skos": str(SKOS), "dcterms": str(DCTERMS), "xsd": str(XSD)}
 _UNSAFE = re.compile(r"[^\w\-/.]", re.UNICODE)
+
+Graph = tuple[str, list[str]]  # a named graph's IRI and its statements
 
 
 def slug(text: str) -> str:
@@ -26,15 +43,15 @@ def slug(text: str) -> str:
 
 
 def article_iri(doc_id: str) -> URIRef:
-    return ID[f"article/{slug(doc_id)}"]
+    return URIRef(f"{ID}article/{slug(doc_id)}")
 
 
 def entity_iri(key: str) -> URIRef:
-    return ID[slug(key)]
+    return URIRef(f"{ID}{slug(key)}")
 
 
 def title_iri(title: str) -> URIRef:
-    return ID[f"title/{slug(title.replace(' ', '_'))}"]
+    return URIRef(f"{ID}title/{slug(title.replace(' ', '_'))}")
 
 
 def role_iri(holder: str, title: str, of: str | None, former: bool) -> URIRef:
@@ -43,147 +60,224 @@ def role_iri(holder: str, title: str, of: str | None, former: bool) -> URIRef:
         parts.append(slug(of.replace("/", "_")))
     if former:
         parts.append("former")
-    return ID["/".join(parts)]
+    return URIRef(str(ID) + "/".join(parts))
 
 
 def mention_iri(doc_id: str, start: int, end: int) -> URIRef:
     return URIRef(f"{article_iri(doc_id)}#char={start},{end}")
 
 
-class _Writer:
-    def __init__(self, graph: Graph, x: Extraction):
-        self.g = graph
-        self.x = x
-        self.article = article_iri(x.doc_id)
-
-    def mention(self, subject: URIRef, m: Mention) -> None:
-        node = mention_iri(self.x.doc_id, m.start, m.end)
-        g = self.g
-        g.add((subject, KG.mention, node))
-        g.add((node, RDF.type, KG.Mention))
-        g.add((node, NIF.beginIndex, Literal(m.start, datatype=XSD.nonNegativeInteger)))
-        g.add((node, NIF.endIndex, Literal(m.end, datatype=XSD.nonNegativeInteger)))
-        g.add((node, NIF.anchorOf, Literal(m.text)))
-        g.add((node, KG.mentionedIn, self.article))
-        if self.x.sentences and 0 <= m.sentence < len(self.x.sentences):
-            start, end = self.x.sentences[m.sentence]
-            sentence = mention_iri(self.x.doc_id, start, end)
-            g.add((node, NIF.sentence, sentence))
-            if (sentence, RDF.type, NIF.Sentence) not in g:
-                g.add((sentence, RDF.type, KG.Mention))
-                g.add((sentence, RDF.type, NIF.Sentence))
-                g.add((sentence, NIF.beginIndex, Literal(start, datatype=XSD.nonNegativeInteger)))
-                g.add((sentence, NIF.endIndex, Literal(end, datatype=XSD.nonNegativeInteger)))
-                g.add((sentence, NIF.anchorOf, Literal(self.x.text[start:end])))
-                g.add((sentence, KG.mentionedIn, self.article))
-
-    def provenance(self, subject: URIRef, confidence: float) -> None:
-        self.g.add((subject, PROV.wasDerivedFrom, self.article))
-        self.g.add((subject, KG.confidence, Literal(round(confidence, 3), datatype=XSD.double)))
+def event_iri(doc_id: str, n: int) -> URIRef:
+    """The IRI of the n-th event of an article (one that several articles tell has another)."""
+    return URIRef(f"{ID}event/{slug(doc_id)}/{n}")
 
 
-def add_extraction(dataset: Dataset, x: Extraction) -> Graph:
-    """Write the extraction into its own named graph of `dataset` (replacing an older one)."""
-    article = article_iri(x.doc_id)
-    dataset.remove_graph(article)
-    g = dataset.graph(article)
-    w = _Writer(g, x)
+def literal(value: str, lang: str | None = None, datatype: str | None = None) -> str:
+    """A literal in N-Triples syntax."""
+    text = str(value)
+    if "\\" in text or '"' in text or "\n" in text or "\r" in text:  # str.replace is much faster than translate
+        text = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
+    text = f'"{text}"'
+    if lang:
+        return f"{text}@{lang}"
+    return f"{text}^^<{datatype}>" if datatype else text
+
+
+def double(value: float) -> str:
+    """A confidence as an xsd:double literal, in the canonical form Oxigraph keeps (0.8, 1)."""
+    text = repr(round(value, 3))
+    return literal(text[:-2] if text.endswith(".0") else text, datatype=_DOUBLE)
+
+
+def _iri(term) -> str:
+    return f"<{term}>"
+
+
+A = _iri(RDF.type)
+_CLASS = {PERSON: _iri(KG.Person), ORGANIZATION: _iri(KG.Organization), LOCATION: _iri(KG.Location)}
+_INT, _DOUBLE, _DATE, _BOOL = str(XSD.integer), str(XSD.double), str(XSD.date), str(XSD.boolean)
+(_MENTION, _MENTION_CLASS, _BEGIN, _END, _ANCHOR, _IN, _SENTENCE, _SENTENCE_CLASS, _DERIVED, _CONFIDENCE,
+ _PREF, _LABEL, _AGENT, _PATIENT, _PLACE) = map(_iri, (KG.mention, KG.Mention, NIF.beginIndex, NIF.endIndex,
+                                                    NIF.anchorOf, KG.mentionedIn, NIF.sentence, NIF.Sentence,
+                                                    PROV.wasDerivedFrom, KG.confidence, SKOS.prefLabel, RDFS.label,
+                                                    KG.agent, KG.patient, KG.place))
+
+
+def statements(x: Extraction, corpus: Corpus | None = None) -> Graph:
+    """One article's named graph: its IRI and its statements, each `subject predicate object`
+    in N-Triples syntax without the closing ` .` (with duplicates; a store keeps one).
+    `corpus` holds what the corpus decides (kg/resolve_corpus.py); None: the article alone."""
+    corpus = corpus or Corpus()
+    alias = corpus.alias
+    article_node = article_iri(x.doc_id)
+    article = f"<{article_node}>"
+    out: list[str] = []
+    add = out.append
     lang = x.lang
-    g.add((article, RDF.type, KG.Article))
-    g.add((article, NIF.isString, Literal(x.text)))
-    g.add((article, DCTERMS.language, Literal(lang)))
+    written_sentences: set[int] = set()
+    nodes: dict[str, str] = {}
+    mention_prefix = f"<{article_node}#char="
+
+    def node_of(k: str) -> str:
+        node = nodes.get(k)
+        if node is None:
+            node = nodes[k] = _iri(entity_iri(canonical(k, alias)))
+        return node
+
+    def mention(subject: str, m) -> None:
+        node = f"{mention_prefix}{m.start},{m.end}>"
+        add(f"{subject} {_MENTION} {node}")
+        add(f"{node} {A} {_MENTION_CLASS}")
+        add(f'{node} {_BEGIN} "{m.start}"^^<{_INT}>')
+        add(f'{node} {_END} "{m.end}"^^<{_INT}>')
+        add(f"{node} {_ANCHOR} {literal(m.text)}")
+        add(f"{node} {_IN} {article}")
+        if x.sentences and 0 <= m.sentence < len(x.sentences):
+            start, end = x.sentences[m.sentence]
+            sentence = f"{mention_prefix}{start},{end}>"
+            add(f"{node} {_SENTENCE} {sentence}")
+            if m.sentence not in written_sentences:
+                written_sentences.add(m.sentence)
+                add(f"{sentence} {A} {_MENTION_CLASS}")
+                add(f"{sentence} {A} {_SENTENCE_CLASS}")
+                add(f'{sentence} {_BEGIN} "{start}"^^<{_INT}>')
+                add(f'{sentence} {_END} "{end}"^^<{_INT}>')
+                add(f"{sentence} {_ANCHOR} {literal(x.text[start:end])}")
+                add(f"{sentence} {_IN} {article}")
+
+    def provenance(subject: str, confidence: float) -> None:
+        add(f"{subject} {_DERIVED} {article}")
+        add(f"{subject} {_CONFIDENCE} {double(confidence)}")
+
+    add(f"{article} {A} {_iri(KG.Article)}")
+    add(f"{article} {_iri(NIF.isString)} {literal(x.text)}")
+    add(f"{article} {_iri(DCTERMS.language)} {literal(lang)}")
     if x.title:
-        g.add((article, DCTERMS.title, Literal(x.title, lang=lang)))
+        add(f"{article} {_iri(DCTERMS.title)} {literal(x.title, lang=lang)}")
     if x.published:
-        g.add((article, SDO.datePublished, Literal(x.published.isoformat(), datatype=XSD.date)))
+        add(f"{article} {_iri(SDO.datePublished)} {literal(x.published.isoformat(), datatype=_DATE)}")
     if x.source:
-        g.add((article, DCTERMS.source, Literal(x.source)))
+        add(f"{article} {_iri(DCTERMS.source)} {literal(x.source)}")
 
     for e in x.entities:
-        node = entity_iri(e.key)
-        g.add((node, RDF.type, CLASS_OF_KIND[e.kind]))
-        g.add((node, SKOS.prefLabel, Literal(e.name, lang=lang)))
-        for label in sorted(e.labels | {e.name}):
-            g.add((node, RDFS.label, Literal(label, lang=lang)))
+        node = node_of(e.key)
+        key = canonical(e.key, alias)
+        name = corpus.names.get(key, e.name)
+        add(f"{node} {A} {_CLASS[e.kind]}")
+        add(f"{node} {_PREF} {literal(name, lang=lang)}")
+        for label in sorted(e.labels | {e.name, name}):
+            add(f"{node} {_LABEL} {literal(label, lang=lang)}")
         if e.country:
-            g.add((node, KG.countryCode, Literal(e.country)))
-        w.provenance(node, e.confidence)
+            add(f"{node} {_iri(KG.countryCode)} {literal(e.country)}")
+        provenance(node, corpus.entity_confidence.get(key, e.confidence))
         for m in e.mentions:
-            w.mention(node, m)
+            mention(node, m)
 
     for r in x.roles:
-        node = role_iri(r.holder, r.title, r.of, r.former)
-        title = title_iri(r.title)
-        g.add((node, RDF.type, KG.Role))
-        g.add((node, KG.holder, entity_iri(r.holder)))
-        g.add((node, KG.roleType, title))
-        g.add((node, RDFS.label, Literal(r.title, lang=lang)))
+        holder, title_text, of, former = key = role_key(r.holder, r.title, r.of, r.former, alias)
+        node = _iri(role_iri(holder, title_text, of, former))
+        title = _iri(title_iri(r.title))
+        add(f"{node} {A} {_iri(KG.Role)}")
+        add(f"{node} {_iri(KG.holder)} {node_of(r.holder)}")
+        add(f"{node} {_iri(KG.roleType)} {title}")
+        add(f"{node} {_LABEL} {literal(r.title, lang=lang)}")
         if r.of:
-            g.add((node, KG.roleOf, entity_iri(r.of)))
-        g.add((node, KG.former, Literal(r.former)))
-        g.add((title, RDF.type, KG.Title))
-        g.add((title, SKOS.prefLabel, Literal(r.title, lang=lang)))
+            add(f"{node} {_iri(KG.roleOf)} {node_of(r.of)}")
+        add(f"{node} {_iri(KG.former)} {literal('true' if r.former else 'false', datatype=_BOOL)}")
+        add(f"{title} {A} {_iri(KG.Title)}")
+        add(f"{title} {_PREF} {literal(r.title, lang=lang)}")
         if r.title_en:
-            g.add((title, SKOS.prefLabel, Literal(r.title_en, lang="en")))
-        w.provenance(node, r.confidence)
+            add(f"{title} {_PREF} {literal(r.title_en, lang='en')}")
+        provenance(node, corpus.role_confidence.get(key, r.confidence))
         for m in r.mentions:
-            w.mention(node, m)
+            mention(node, m)
 
     for n, ev in enumerate(x.events):
-        node = ID[f"event/{slug(x.doc_id)}/{n}"]
-        g.add((node, RDF.type, KG.Event))
-        g.add((node, KG.eventType, CAMEO[ev.cameo]))
-        g.add((node, RDFS.label, Literal(ev.trigger, lang=lang)))
-        for prop, keys in ((KG.agent, ev.agents), (KG.patient, ev.patients), (KG.place, ev.places)):
-            for key in keys:
-                g.add((node, prop, entity_iri(key)))
+        merged = corpus.events.get((x.doc_id, n))
+        node = _iri(merged or event_iri(x.doc_id, n))
+        cameo = corpus.event_cameo[merged] if merged else ev.cameo
+        counts = corpus.event_counts[merged] if merged else ev.counts
+        add(f"{node} {A} {_iri(KG.Event)}")
+        add(f"{node} {_iri(KG.eventType)} {_iri(CAMEO[cameo])}")
+        add(f"{node} {_LABEL} {literal(ev.trigger, lang=lang)}")
+        for prop, keys in ((_AGENT, ev.agents), (_PATIENT, ev.patients), (_PLACE, ev.places)):
+            for k in keys:
+                add(f"{node} {prop} {node_of(k)}")
         if ev.date:
-            g.add((node, KG.date, Literal(ev.date.isoformat(), datatype=XSD.date)))
-        for what, number in sorted(ev.counts.items()):
-            g.add((node, COUNT_PROPERTIES[what], Literal(number, datatype=XSD.integer)))
-        for key in ev.reported_by:
-            g.add((node, KG.reportedBy, entity_iri(key)))
-        w.provenance(node, ev.confidence)
+            add(f"{node} {_iri(KG.date)} {literal(ev.date.isoformat(), datatype=_DATE)}")
+        for what, number in sorted(counts.items()):
+            add(f'{node} {_iri(COUNT_PROPERTIES[what])} "{number}"^^<{_INT}>')
+        for k in ev.reported_by:
+            add(f"{node} {_iri(KG.reportedBy)} {node_of(k)}")
+        provenance(node, corpus.event_confidence[merged] if merged else ev.confidence)
         for m in ev.mentions:
-            w.mention(node, m)
-    return g
+            mention(node, m)
+    return article_node, out
 
 
-def to_dataset(extractions) -> Dataset:
-    """A Dataset of the extractions, a named graph each; queries see the union of the graphs."""
+def graphs_of(extractions: Iterable[Extraction]) -> list[Graph]:
+    """The named graphs of a few articles built together, the corpus tables made from them
+    (names join and events merge as in a store). An article built again replaces the older."""
+    latest = {x.doc_id: x for x in extractions}
+    corpus = corpus_of(latest.values())
+    return [statements(x, corpus) for x in latest.values()]
+
+
+# --- serializers ---------------------------------------------------------------------------------------------
+
+def quad_text(graphs: dict[str | None, list[str]]) -> str:
+    """N-Quads text of statements by graph IRI (None: the default graph), each once, sorted:
+    the default graph first, then graph by graph (so TriG writes each graph once)."""
+    parts = []
+    for graph in sorted(graphs, key=lambda g: g or ""):
+        end = f" <{graph}> .\n" if graph else " .\n"
+        parts += [s + end for s in sorted(set(graphs[graph]))]
+    return "".join(parts)
+
+
+def nquads(graphs: Iterable[Graph], union: bool = False) -> str:
+    """N-Quads text of named graphs; with `union`, their union in the default graph as well."""
+    by_graph: dict[str | None, list[str]] = {}
+    for graph, stmts in graphs:
+        by_graph.setdefault(graph, []).extend(stmts)
+        if union:
+            by_graph.setdefault(None, []).extend(stmts)
+    return quad_text(by_graph)
+
+
+def ntriples(graphs: Iterable[Graph]) -> str:
+    """N-Triples text of the union of named graphs, sorted, each triple once."""
+    return "".join(sorted({f"{s} .\n" for _g, stmts in graphs for s in stmts}))
+
+
+def write(text: str, fmt: str, *, quads: bool) -> bytes:
+    """Sorted N-Quads (`quads`) or N-Triples text in one of FORMATS: read and written again by
+    pyoxigraph, one statement at a time, in the same order."""
+    if fmt in ("nq", "nt"):
+        return text.encode("utf-8")
+    parsed = ox.parse(text.encode("utf-8"), format=ox.RdfFormat.N_QUADS if quads else ox.RdfFormat.N_TRIPLES)
+    return ox.serialize(parsed, format=FORMATS[fmt], **({} if fmt == "jsonld" else {"prefixes": PREFIXES}))
+
+
+def serialize(graphs: Iterable[Graph], fmt: str) -> bytes:
+    """Named graphs in one of FORMATS, byte-identical for the same content. Turtle and
+    N-Triples hold the union of the graphs; TriG, N-Quads and JSON-LD each named graph and,
+    in the default graph, their union (as kg's stores do, so that any store or tool that
+    reads the file answers queries over the whole without a union-default-graph setting)."""
+    graphs = list(graphs)
+    if fmt in QUAD_FORMATS:
+        return write(nquads(graphs, union=True), fmt, quads=True)
+    return write(ntriples(graphs), fmt, quads=False)
+
+
+def to_dataset(extractions: Iterable[Extraction]):
+    """An rdflib Dataset of the extractions, a named graph each; queries see their union."""
+    from rdflib import Dataset
+
     dataset = Dataset(default_union=True)
-    for x in extractions:
-        add_extraction(dataset, x)
+    text = nquads(graphs_of(extractions))
+    if text:
+        dataset.parse(data=text, format="nquads")
+    for prefix, namespace in PREFIXES.items():
+        dataset.bind(prefix, namespace, override=True, replace=True)
     return dataset
-
-
-def serialize(dataset: Dataset, fmt: str) -> bytes:
-    """The dataset in one of FORMATS, byte-identical for the same content.
-
-    Turtle, N-Triples and JSON-LD-as-graph hold the union of the named graphs; TriG,
-    N-Quads and JSON-LD keep one graph per article."""
-    name = FORMATS[fmt]
-    _bind(dataset)
-    if name in ("nt", "nquads"):
-        source = dataset if name == "nquads" else _union(dataset)
-        text = source.serialize(format=name, encoding="utf-8").decode("utf-8")
-        lines = sorted(set(line for line in text.splitlines() if line.strip()))
-        return ("\n".join(lines) + "\n").encode("utf-8") if lines else b""
-    source = dataset if name in QUAD_FORMATS else _union(dataset)
-    return source.serialize(format=name, encoding="utf-8")
-
-
-def _union(dataset: Dataset) -> Graph:
-    union = Graph()
-    _bind(union)
-    for s, p, o, _g in dataset.quads((None, None, None, None)):
-        if isinstance(s, BNode) or isinstance(o, BNode):
-            continue
-        union.add((s, p, o))
-    return union
-
-
-def _bind(graph) -> None:
-    for prefix, ns in (("kg", KG._NS), ("cameo", CAMEO), ("id", ID), ("nif", NIF), ("prov", PROV),
-                       ("schema", SDO), ("skos", SKOS), ("dcterms", DCTERMS), ("xsd", XSD)):
-        graph.bind(prefix, ns, override=True, replace=True)

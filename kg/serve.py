@@ -413,6 +413,8 @@ def handler_for(endpoint: Endpoint, quiet: bool = True):
 
         def do_POST(self):  # noqa: N802
             url = urllib.parse.urlsplit(self.path)
+            if url.path in ("/update", "/data", "/store"):  # where other endpoints take writes
+                return self._send(403, "text/plain", b"updates are not allowed: this endpoint is read-only\n")
             if url.path not in ("/sparql", "/query", "/"):
                 return self._send(404, "text/plain", b"not found: the endpoint is /sparql\n")
             length = self.headers.get("Content-Length") or "0"

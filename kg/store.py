@@ -34,6 +34,7 @@ HTTP_TIMEOUT = 60
 LOAD_BATCH = 200_000  # statements an Oxigraph bulk load takes at once (twice as many quads: graph and union)
 DROP_BATCH = 500  # graphs removed at once
 REMOTE_BATCH = 8 << 20  # bytes of N-Triples sent to an endpoint's default graph at once
+DUMP_PAGE = 50_000  # rows read at once from an endpoint without the Graph Store Protocol
 
 
 def register(name: str):
@@ -88,6 +89,10 @@ class GraphStore:
 
     def optimize(self) -> None:
         """Make the store quick to read after a big write (a no-op where the store sees to it)."""
+        return None
+
+    def check_writable(self) -> None:
+        """An InputError now, before a build, if the store will refuse the writes."""
         return None
 
     def select(self, sparql: str) -> list[dict[str, str | None]]:
@@ -354,8 +359,61 @@ class SparqlEndpointStore(GraphStore):
         return Dataset(store=SPARQLStore(query_endpoint=self.query_url, returnFormat="json"), default_union=True)
 
     def dump_nquads(self):
-        """The articles' graphs (the union in the default graph left out)."""
-        body = self._request(self.gsp_url, headers={"Accept": "application/n-quads"})
+        """The articles' graphs (the union in the default graph left out): with the Graph Store
+        Protocol, or from SPARQL queries a page at a time where the endpoint has none (kg serve)."""
+        try:
+            body = self._request(self.gsp_url, headers={"Accept": "application/n-quads"})
+        except InputError as exc:
+            if ": 404 " not in str(exc) and ": 405 " not in str(exc):
+                raise
+            return self._dump_by_queries()
         quads = ox.parse(body, format=ox.RdfFormat.N_QUADS)
         return ox.serialize((q for q in quads if not isinstance(q.graph_name, ox.DefaultGraph)),
                             format=ox.RdfFormat.N_QUADS)
+
+    def _dump_by_queries(self) -> bytes:
+        from kg.rdf import literal
+
+        def term(value: dict) -> str:
+            if value["type"] == "uri":
+                return f"<{value['value']}>"
+            if value["type"] == "bnode":
+                return f"_:{value['value']}"
+            datatype = value.get("datatype")
+            return literal(value["value"], value.get("xml:lang"),
+                           None if datatype == "http://www.w3.org/2001/XMLSchema#string" else datatype)
+
+        lines, offset = [], 0
+        while True:
+            rows = self._results(f"SELECT ?s ?p ?o ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }} LIMIT {DUMP_PAGE} OFFSET {offset}")
+            lines += [f"{term(r['s'])} {term(r['p'])} {term(r['o'])} {term(r['g'])} .\n" for r in rows]
+            if len(rows) < DUMP_PAGE:
+                return "".join(lines).encode("utf-8")
+            offset += DUMP_PAGE
+
+    def _results(self, sparql: str) -> list[dict]:
+        body = self._request(self.query_url, urllib.parse.urlencode({"query": sparql}).encode("utf-8"), "POST",
+                             {"Content-Type": "application/x-www-form-urlencoded",
+                              "Accept": "application/sparql-results+json"})
+        return json.loads(body)["results"]["bindings"]
+
+    def query(self, sparql: str):
+        """An rdflib Result of a query the endpoint runs (its refusals and errors as InputError,
+        with the endpoint's reason)."""
+        import io
+
+        from rdflib import Graph
+        from rdflib.query import Result
+
+        body = self._request(self.query_url, urllib.parse.urlencode({"query": sparql}).encode("utf-8"), "POST",
+                             {"Content-Type": "application/x-www-form-urlencoded",
+                              "Accept": "application/sparql-results+json, application/n-triples;q=0.9"})
+        if body.lstrip()[:1] == b"{":
+            return Result.parse(io.BytesIO(body), format="json")
+        result = Result("CONSTRUCT")
+        result.graph = Graph().parse(data=body.decode("utf-8"), format="nt")
+        return result
+
+    def check_writable(self) -> None:
+        """Refused at once by a read-only endpoint (an empty update changes nothing)."""
+        self.update("")

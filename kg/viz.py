@@ -10,6 +10,7 @@ says what was left out.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -209,29 +210,29 @@ def select(net: "nx.MultiDiGraph", *, focus: str | None = None, depth: int = 2, 
 
 # ---------------------------------------------------------------- GraphML and GEXF
 
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")  # no XML 1.0 file holds these
+
+
 def export_network(dataset: "Dataset", fmt: str, path: Path) -> None:
     """Write the network of `dataset` as GraphML or GEXF (atomically), with the picture's
-    attributes: kind, label, cameo, date and title on nodes, kind and label on edges."""
+    attributes: kind, label, cameo, date and title on nodes, kind and label on edges. Control
+    characters that XML cannot hold (an article's U+001A) are left out of the attributes."""
+    import io
+
     import networkx as nx
 
-    from kg.ingest import InputError
+    from kg.ingest import InputError, write_atomically
 
     if fmt not in EXPORT_FORMATS:
         raise InputError(f"unknown network format {fmt!r} (choose from {', '.join(EXPORT_FORMATS)})")
-    path = Path(path)
-    if not path.parent.exists():
-        raise InputError(f"{path.parent}: no such folder for the output")
     net = network(dataset, cameo_names())
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
-        if fmt == "graphml":
-            nx.write_graphml(net, tmp, encoding="utf-8")
-        else:
-            nx.write_gexf(net, tmp, encoding="utf-8")
-        tmp.replace(path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise InputError(f"{path}: cannot write ({exc.strerror})") from None
+    for attrs in [a for _n, a in net.nodes(data=True)] + [a for *_e, a in net.edges(keys=True, data=True)]:
+        for name, value in attrs.items():
+            if isinstance(value, str):
+                attrs[name] = _NOT_XML.sub("", value)
+    out = io.BytesIO()
+    (nx.write_graphml if fmt == "graphml" else nx.write_gexf)(net, out, encoding="utf-8")
+    write_atomically(Path(path), out.getvalue())
 
 
 # ---------------------------------------------------------------- the command

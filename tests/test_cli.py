@@ -78,3 +78,38 @@ def test_bad_sparql_is_reported(built, tmp_path):
     bad.write_text("SELECT WHERE {", encoding="utf-8")
     proc = kg("query", built / "kz.ttl", bad, check=False)
     assert proc.returncode == 2 and "bad SPARQL" in proc.stderr
+
+
+def test_version_and_the_help_of_train():
+    assert kg("--version").stdout.strip().startswith("kg ")
+    assert "--train" in kg("train", "ner", "--help").stdout and "ner" in kg("train", "--help").stdout
+
+
+@pytest.mark.parametrize("args, message", [
+    (["build", EXAMPLE, "-o", "x.ttl", "-j", "-3"], "--jobs: must be at least 1"),
+    (["serve", EXAMPLE, "--timeout", "-5"], "--timeout: must be a positive number"),
+    (["serve", EXAMPLE, "--timeout", "nan"], "--timeout: must be a positive number"),
+    (["build", EXAMPLE, "-o", "x.ttl", "--lang", "en"], "unknown language 'en' (kg reads: ar)"),
+    (["nosuchcommand"], "invalid choice"),
+])
+def test_bad_options_are_refused_in_one_line(args, message):
+    proc = kg(*args, check=False)
+    assert proc.returncode == 2 and message in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1
+
+
+def test_a_query_file_in_utf16_is_read(built, tmp_path):
+    query = tmp_path / "q.rq"
+    query.write_bytes("SELECT ?l WHERE { ?p a <https://w3id.org/kg-news/ontology#Person> ; "
+                      "<http://www.w3.org/2000/01/rdf-schema#label> ?l }".encode("utf-16"))
+    assert "توكاييف" in kg("query", built / "kz.ttl", query, "--format", "csv").stdout
+
+
+def test_the_readme_shows_what_kg_prints(tmp_path):
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    built = kg("build", EXAMPLE, "-o", tmp_path / "kz.trig").stderr.strip()
+    assert f"\n{built}\n" in readme
+    drawn = kg("viz", tmp_path / "kz.trig", "-o", tmp_path / "graph.html").stderr.splitlines()[0]
+    assert f"\n{drawn.replace(str(tmp_path), 'out')}\n" in readme
+    table = kg("query", tmp_path / "kz.trig", QUERIES / "who-called-whom.rq").stdout
+    assert "\n".join(line.rstrip() for line in table.splitlines()) in readme

@@ -42,3 +42,24 @@ def test_weekday_arithmetic():
     assert last_weekday(FRIDAY, 4) == FRIDAY
     assert last_weekday(FRIDAY, 5) == dt.date(2023, 3, 4)
     assert nearest_weekday(FRIDAY, 5) == dt.date(2023, 3, 11)
+
+
+def test_a_day_and_month_without_a_year_is_the_nearest_that_fits_the_tense(nlp):
+    written = dt.date(2015, 7, 21)
+    ends = date_spans(nlp, "والتي تنتهي بتاريخ 8 أغسطس")[0]
+    assert resolve_date(ends, written) == dt.date(2015, 8, 8)  # was 2014-08-08: dates preferred the past
+    assert resolve_date(ends, written, 1) == dt.date(2015, 8, 8)
+    assert resolve_date(ends, written, -1) == dt.date(2014, 8, 8)
+    christmas = date_spans(nlp, "في 25 ديسمبر")[0]
+    assert resolve_date(christmas, dt.date(2015, 1, 5)) == dt.date(2014, 12, 25)
+    assert resolve_date(christmas, dt.date(2015, 1, 5), 1) == dt.date(2015, 12, 25)
+    visit = date_spans(nlp, "سيزور القاهرة في 20 يوليو")[0]
+    assert resolve_date(visit, written, 1) == dt.date(2015, 7, 20)  # a stamp a day late: not next year
+
+
+def test_a_day_named_in_another_clause_is_not_the_events(extract_text):
+    x = extract_text("وغادرت بعثة النادي الأهلي على متن طائرة خاصة إلى مدينة ميلان الإيطالية، ومن ثم ستنطلق برا "
+                     "إلى مدينة سان موريتز، وسوف يستكمل الفريق الفترة الثانية من المعسكر في مدينة لوزان والتي تنتهي "
+                     "بتاريخ 8 أغسطس، حيث سيجري الفريق هناك مباريات ودية.", dt.date(2015, 7, 21))
+    left = [e for e in x.events if e.trigger == "وغادرت"]
+    assert left and left[0].date is None  # 8 August is when the camp ends (was 2014-08-08)

@@ -41,3 +41,24 @@ def test_roles_of_presidents(example):
 def test_the_example_graph_is_valid(example):
     conforms, report = validate(to_dataset([example]))
     assert conforms, report
+
+
+def test_the_api_answers_every_call(example_text, example_published):
+    """`kg.extract` and `kg.build` keep working after the first call (the submodule kg.extract
+    once took the function's place)."""
+    import kg
+
+    for _ in range(3):
+        x = kg.extract(example_text, published=example_published)
+        assert any(e.cameo == "041" for e in x.events)
+    for _ in range(3):
+        assert len(kg.build(example_text, published="2022-01-08")) > 500
+
+
+def test_an_article_that_starts_with_a_line_break_has_no_empty_sentence(extract_text, example_text):
+    x = extract_text("\n\n" + example_text[:600])
+    assert x.sentences and all(start < end for start, end in x.sentences)
+    assert all(0 <= m.sentence < len(x.sentences) and x.text[slice(*x.sentences[m.sentence])].find(m.text) >= 0
+               for e in x.entities for m in e.mentions)
+    conforms, report = validate(to_dataset([x]))
+    assert conforms, report

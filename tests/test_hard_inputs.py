@@ -49,14 +49,14 @@ def test_a_one_megabyte_file_is_read_whole(tmp_path, example_text, encoding):
 
 
 def test_a_long_article_builds_with_every_offset_inside_its_text(extract_text, example_text):
-    from kg.rdf import serialize, to_dataset
+    from kg.rdf import graphs_of, serialize
 
     text = "\n\n".join([example_text] * 10)  # 68 KB: 3 s (a megabyte takes minutes, see below)
     x = extract_text(text, DAY)
     _offsets_inside(x)
     assert len(x.sentences) >= 10 * 15 and "person/قاسم_جومارت_توكاييف" in {e.key for e in x.entities}
     assert max(m.end for e in x.entities for m in e.mentions) > len(text) - len(example_text)  # the last copy too
-    assert serialize(to_dataset([x]), "nq")
+    assert serialize(graphs_of([x]), "nq")
 
 
 @pytest.mark.skipif(not os.environ.get("KG_SLOW_TESTS"), reason="measured 814 s for 1 MB (extraction is "

@@ -358,3 +358,20 @@ def test_a_query_past_its_timeout_is_stopped_and_its_worker_replaced(tmp_path):
         server.server_close()
         store.close()
     assert not server.endpoint.processes.processes
+
+
+def test_kg_exports_builds_and_queries_against_its_own_endpoint(endpoint, tmp_path, capsys):
+    from conftest import EXAMPLE
+    from kg.cli import main
+
+    assert main(["export", endpoint, "-o", str(tmp_path / "out.nq"), "-q"]) == 0
+    lines = (tmp_path / "out.nq").read_text(encoding="utf-8").splitlines()
+    assert len([line for line in lines if line.endswith(f"<{G}> .")]) == 3
+    capsys.readouterr()
+    assert main(["build", str(EXAMPLE), "--store", endpoint, "-q"]) == 2
+    refused = capsys.readouterr().err
+    assert "403" in refused and "read-only" in refused and len(refused.splitlines()) == 1
+    query = tmp_path / "service.rq"
+    query.write_text("SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }", encoding="utf-8")
+    assert main(["query", endpoint, str(query)]) == 2
+    assert "SERVICE is not allowed" in capsys.readouterr().err

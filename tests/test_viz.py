@@ -128,3 +128,20 @@ def test_export_refuses_an_unknown_format_and_writes_atomically(example, tmp_pat
     with pytest.raises(InputError, match="no such folder"):
         export_network(kg.build(example), "graphml", tmp_path / "missing" / "g.graphml")
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("fmt", ["graphml", "gexf"])
+def test_an_article_with_a_control_character_exports_and_reads_back(tmp_path, fmt):
+    import kg
+    from kg.model import Entity, Event, Extraction, Mention
+
+    text = "اعتقلت الشرطة أحمد\x1a منصور في برلين."
+    x = Extraction("sub", text, published=dt.date(2023, 3, 10), sentences=[(0, len(text))])
+    x.entities = [Entity("person/احمد_منصور", "person", "أحمد\x1a منصور", {"أحمد\x1a منصور"}, [Mention(14, 25, text[14:25])],
+                         0.8)]
+    x.events = [Event("173", "اعتقلت", [], ["person/احمد_منصور"], mentions=[Mention(0, 6, "اعتقلت")])]
+    out = tmp_path / f"sub.{fmt}"
+    export_network(kg.build(x), fmt, out)
+    net = (nx.read_graphml if fmt == "graphml" else nx.read_gexf)(out)
+    assert "أحمد منصور" in {a["label"] for _, a in net.nodes(data=True)}
+    assert [p.name for p in tmp_path.iterdir()] == [out.name]

@@ -79,6 +79,7 @@ class LanguageData:
     future: set[str] = field(default_factory=set)  # سوف: the next verb is to come
     pluperfect: set[str] = field(default_factory=set)  # كان: its subject stands before the verb
     future_forms: set[str] = field(default_factory=set)  # verb forms with the future prefix (سيوقع)
+    past_forms: set[str] = field(default_factory=set)  # past verb forms (وقع, وقعت)
     relatives: set[str] = field(default_factory=set)  # الذي التي
     regional: set[str] = field(default_factory=set)  # العربي الدولي: ends the name of a body
     hosting: set[str] = field(default_factory=set)  # في (استقبال, وداع): the hosts follow the guest
@@ -93,6 +94,9 @@ def _forms(cell: str) -> list[str]:
 @functools.lru_cache(maxsize=None)
 def load(lang: str) -> LanguageData:
     """The language data of `lang` ('ar'), read once per process."""
+    from kg.language import check
+
+    lang = check(lang)
     data = LanguageData(lang=lang)
     for kind, form, *_ in read_table(lang, "clitics.tsv"):
         bucket = {"prefix": data.prefixes, "article": data.article_prefixes, "suffix": data.suffixes}[kind]
@@ -135,6 +139,7 @@ def load(lang: str) -> LanguageData:
                 for stem in pasts.split(","):
                     for suffix in data.verb_inflections["past"]:
                         data.triggers.setdefault(normalize_text(stem + suffix), trigger)
+                        data.past_forms.add(normalize_text(stem + suffix))
                 for stem in presents.split(","):
                     for prefix in data.verb_inflections["present_prefix"]:
                         for suffix in data.verb_inflections["present_suffix"]:
