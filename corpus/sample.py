@@ -24,9 +24,10 @@ from kg.annotation import document_text, source_texts, split_sentences  # noqa: 
 
 ANT_QUOTA = {"politic": 150, "internationalNews": 140, "localNews": 110, "economy": 50}
 KACST_QUOTA = {"politics": 130, "economy": 70}
-# A second draw, made after the first and appended to it (the first stays as it was): articles of
-# the same pools that the first left, for the corpus to reach its 6,000 entities.
+# Later draws, each made after the one before and appended to it (the earlier stay as they were):
+# articles of the same pools that the first left, for the corpus to reach its 6,000 entities.
 KACST_MORE = {"politics": 14, "economy": 6}
+KACST_MORE_2 = {"politics": 7, "economy": 3}  # a third, after the second
 ANT_BATCH, KACST_BATCH = 30, 10
 
 
@@ -58,8 +59,11 @@ def draw(shared: Path, seed: int = 2026):
         picked_kacst += [dict(a, source="kacst", published=None) for a in _round_robin(by_country, n)]
         left[cat] = by_country
     rng.shuffle(picked_kacst)
-    more = [dict(a, source="kacst", published=None) for cat, n in KACST_MORE.items() for a in _round_robin(left[cat], n)]
-    rng.shuffle(more)
+    more = []
+    for quota in (KACST_MORE, KACST_MORE_2):
+        draw_ = [dict(a, source="kacst", published=None) for cat, n in quota.items() for a in _round_robin(left[cat], n)]
+        rng.shuffle(draw_)
+        more += draw_
     return picked_ant, picked_kacst + more
 
 
