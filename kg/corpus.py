@@ -31,7 +31,7 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import Iterable
 
-from kg.ingest import Article, Rejected
+from kg.ingest import Article, InputError, Notice, Rejected
 from kg.model import Extraction
 from kg.nquads import extraction_statements
 from kg.rdf import article_iri
@@ -69,6 +69,7 @@ class Summary:
     written: int = 0
     words: int = 0
     failures: list[Rejected] = field(default_factory=list)
+    notices: list[Notice] = field(default_factory=list)
     articles: int = 0  # in the whole corpus
     triples: int = 0
     entities: int = 0
@@ -87,6 +88,9 @@ class Summary:
         out += [f"failed: {r.where}: {r.reason}" for r in self.failures[:20]]
         if len(self.failures) > 20:
             out.append(f"... and {len(self.failures) - 20} more failures")
+        out += [f"note: {n.where}: {n.message}" for n in self.notices[:20]]
+        if len(self.notices) > 20:
+            out.append(f"... and {len(self.notices) - 20} more notes")
         return out
 
 
@@ -153,8 +157,11 @@ class CorpusIndex:
     """The corpus index: every article's hash and Extraction, its entity keys and events."""
 
     def __init__(self, path: Path | str | None):
-        self.db = sqlite3.connect(str(path) if path else ":memory:")
-        self.db.executescript(SCHEMA)
+        try:
+            self.db = sqlite3.connect(str(path) if path else ":memory:")
+            self.db.executescript(SCHEMA)
+        except sqlite3.Error as exc:
+            raise InputError(f"{path}: not a corpus index kg can use ({exc})") from None
 
     def hash_of(self, doc_id: str) -> str | None:
         row = self.db.execute("SELECT hash FROM articles WHERE doc_id = ?", (doc_id,)).fetchone()
@@ -281,22 +288,26 @@ def build_corpus(articles: Iterable[Article | Rejected], store, *, jobs: int = 1
             if isinstance(a, Rejected):
                 summary.failures.append(a)
                 continue
+            if isinstance(a, Notice):
+                summary.notices.append(a)
+                continue
             digest = content_hash(a)
             if index.hash_of(a.doc_id) == digest:
                 summary.unchanged += 1
                 bar.update(1)
                 continue
-            digests[a.doc_id] = digest
+            digests.append(digest)
             yield a
 
-    digests: dict[str, str] = {}
+    digests: deque[str] = deque()  # of the articles in extraction, in order (results come in input order)
     try:
         for n, result in enumerate(extract_stream(todo(), jobs), 1):
             bar.update(1)
+            digest = digests.popleft()
             if isinstance(result, Rejected):
                 summary.failures.append(result)
                 continue
-            index.put(result, digests.pop(result.doc_id))
+            index.put(result, digest)
             summary.extracted += 1
             summary.words += len(result.text.split())
             if n % 256 == 0:
@@ -323,15 +334,19 @@ def write_graphs(index: CorpusIndex, store, summary: Summary) -> None:
         merged_by_doc[doc_id][n] = iri
 
     keys_by_doc = dict(db.execute("SELECT doc_id, group_concat(key, char(31)) FROM entities GROUP BY doc_id"))
-    stale = []
+    stale, fresh = [], []
     writer = writer_version()
     for doc_id, digest, written in db.execute("SELECT doc_id, hash, written FROM articles ORDER BY doc_id"):
         keys = sorted(set((keys_by_doc.get(doc_id) or "").split("\x1f")) - {""})
         fingerprint = hashlib.sha1(json.dumps(
             [writer, digest, [(k, canonical(k, alias)) for k in keys if k in alias],
              sorted(merged_by_doc.get(doc_id, {}).items())], ensure_ascii=False).encode("utf-8")).hexdigest()
-        if fingerprint != written:
-            stale.append((doc_id, fingerprint))
+        (stale if fingerprint != written else fresh).append((doc_id, fingerprint))
+    # The index says these graphs are written; a store that lacks them (another store given the
+    # same --index, a store emptied since) gets them again.
+    missing = store.missing_graphs(str(article_iri(d)) for d, _ in fresh)
+    if missing:
+        stale = sorted(stale + [(d, f) for d, f in fresh if str(article_iri(d)) in missing])
 
     if stale:
         # The graphs that go are removed first, then the new ones stream into the store (bulk

@@ -1,7 +1,7 @@
 """export: a store or graph file → Turtle, N-Quads, TriG, JSON-LD, a GDELT-like CSV of events,
 or a network (GraphML, GEXF, through kg/viz.py); and the counts `kg stats` prints.
 
-Files are written to a temporary name and renamed. N-Quads lines are sorted, so the same
+Files are written as kg/output.py says (a temporary name renamed, `-` for standard output). N-Quads lines are sorted, so the same
 graph gives the same bytes.
 """
 from __future__ import annotations
@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.ingest import InputError, write_atomically
+from kg.ingest import InputError
+from kg.output import check_output, write_output
 from kg.vocab import CAMEO, DCTERMS, ID, KG, NIF, PROV, SDO, SKOS, XSD
 
 PREFIXES = {"kg": str(KG._NS), "cameo": str(CAMEO), "id": str(ID), "nif": str(NIF), "prov": str(PROV),
@@ -112,8 +113,7 @@ def export(store, fmt: str, path: Path) -> None:
     if fmt not in EXPORT_FORMATS:
         raise InputError(f"unknown export format {fmt!r} (choose from {', '.join(EXPORT_FORMATS)})")
     path = Path(path)
-    if not path.parent.exists():
-        raise InputError(f"{path.parent}: no such folder for the output")
+    check_output(path)
     if fmt in NETWORK_EXPORTS:
         from kg import viz
 
@@ -121,7 +121,7 @@ def export(store, fmt: str, path: Path) -> None:
         return
     inner = oxigraph_of(store)
     data = events_csv(inner).encode("utf-8") if fmt == "csv" else rdf_bytes(inner, fmt)
-    write_atomically(path, data)
+    write_output(path, data)
 
 
 STATS = {

@@ -10,8 +10,9 @@ index in the article to the IRI of the event several articles tell.
 from __future__ import annotations
 
 from kg.model import LOCATION, ORGANIZATION, PERSON, Extraction
-from kg.rdf import article_iri, entity_iri, role_iri, slug, title_iri
-from kg.vocab import CAMEO, COUNT_PROPERTIES, DCTERMS, ID, KG, NIF, PROV, RDF, RDFS, SDO, SKOS, XSD
+from kg import rdf
+from kg.rdf import article_iri, entity_iri, role_iri, title_iri
+from kg.vocab import CAMEO, COUNT_PROPERTIES, DCTERMS, KG, NIF, PROV, RDF, RDFS, SDO, SKOS, XSD
 
 def _iri(term) -> str:
     return f"<{term}>"
@@ -40,7 +41,7 @@ _NNI, _DOUBLE, _DATE, _INT, _BOOL = (str(XSD.nonNegativeInteger), str(XSD.double
 
 def event_iri(doc_id: str, n: int) -> str:
     """The IRI kg/rdf.py gives the n-th event of an article."""
-    return str(ID[f"event/{slug(doc_id)}/{n}"])
+    return str(rdf.event_iri(doc_id, n))
 
 
 def extraction_quads(x: Extraction, alias: dict[str, str] | None = None,

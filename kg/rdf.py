@@ -25,8 +25,26 @@ def slug(text: str) -> str:
     return _UNSAFE.sub("_", text.strip()).strip("_") or "_"
 
 
+_PATH_UNSAFE = re.compile(r"[^\w\-.~]", re.UNICODE)
+
+
+def doc_path(doc_id: str) -> str:
+    """An article identifier as IRI path segments, one to one: every character an IRI path
+    cannot hold as it is (and %) percent-encoded, and `.` and `..` segments too, so that no
+    two identifiers share a graph and none leaves the article namespace once normalized."""
+    def segment(text: str) -> str:
+        text = _PATH_UNSAFE.sub(lambda m: "".join(f"%{b:02X}" for b in m.group().encode("utf-8", "surrogatepass")),
+                                text)
+        return text.replace(".", "%2E") if text in (".", "..") else text
+    return "/".join(map(segment, doc_id.split("/")))
+
+
 def article_iri(doc_id: str) -> URIRef:
-    return ID[f"article/{slug(doc_id)}"]
+    return ID[f"article/{doc_path(doc_id)}"]
+
+
+def event_iri(doc_id: str, n: int) -> URIRef:
+    return ID[f"event/{doc_path(doc_id)}/{n}"]
 
 
 def entity_iri(key: str) -> URIRef:
@@ -130,7 +148,7 @@ def add_extraction(dataset: Dataset, x: Extraction) -> Graph:
             w.mention(node, m)
 
     for n, ev in enumerate(x.events):
-        node = ID[f"event/{slug(x.doc_id)}/{n}"]
+        node = event_iri(x.doc_id, n)
         g.add((node, RDF.type, KG.Event))
         g.add((node, KG.eventType, CAMEO[ev.cameo]))
         g.add((node, RDFS.label, Literal(ev.trigger, lang=lang)))
