@@ -55,7 +55,7 @@ def _fields(args):
 
 def _report(summary, quiet: bool) -> None:
     lines = summary.lines()
-    for line in (lines if not quiet else [line for line in lines if line.startswith("failed")]):
+    for line in (lines if not quiet else [line for line in lines if line.startswith(("failed", "note", "..."))]):
         print(line, file=sys.stderr)
 
 

@@ -214,12 +214,14 @@ class _Parsed:
 def _parsed(articles: list[Article]) -> list:
     """Each article's pipeline, with its Doc made by one nlp.pipe per language over the chunk
     (None where the language has no pipeline)."""
+    from kg.extract import LONG_ARTICLE
     from kg.nlp import load_pipeline
     from kg.normalize import clean
 
     out = [None] * len(articles)
     for lang in dict.fromkeys(a.lang for a in articles):
-        which = [i for i, a in enumerate(articles) if a.lang == lang]
+        # (a long article is extracted in parts, each through the pipeline by itself)
+        which = [i for i, a in enumerate(articles) if a.lang == lang and len(a.text) <= LONG_ARTICLE]
         texts = [clean(articles[i].text) for i in which]
         try:
             nlp = load_pipeline(lang)

@@ -50,13 +50,13 @@ def rdf_bytes(store: ox.Store, fmt: str) -> bytes:
     one named graph per article."""
     if fmt == "nq":
         text = ox.serialize(_named_quads(store), format=ox.RdfFormat.N_QUADS)
-        lines = sorted(set(text.decode("utf-8").splitlines()))
+        lines = sorted(set(text.decode("utf-8").split("\n")))  # (not splitlines: U+2028 is text)
         return "".join(line + "\n" for line in lines if line.strip()).encode("utf-8")
     if fmt in ("ttl", "nt"):  # the union of the named graphs
         triples = store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
         if fmt == "nt":
             text = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
-            return "".join(sorted(set(line + "\n" for line in text.splitlines() if line.strip()))).encode("utf-8")
+            return "".join(sorted(set(line + "\n" for line in text.split("\n") if line.strip()))).encode("utf-8")
         return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
     return ox.serialize(_named_quads(store), format=RDF_EXPORTS[fmt],
                         **({"prefixes": PREFIXES} if fmt == "trig" else {}))

@@ -19,6 +19,7 @@ import codecs
 import datetime as dt
 import hashlib
 import json
+import os
 import re
 import threading
 from dataclasses import dataclass
@@ -310,7 +311,7 @@ def _stream_lines(stream, max_bytes: int):
             while (rest := stream.readline(1 << 20)) and not rest.endswith(b"\n"):
                 pass
             line = None
-        yield n, line
+        yield n, line if line is None else line.rstrip(b"\r\n")
 
 
 def _line_records(lines, name: str, max_bytes: int):
@@ -461,13 +462,24 @@ def _glob_root(spec: str) -> Path:
     return Path(*parts) if parts else Path(".")
 
 
+def _is_store(folder: Path, names: list[str]) -> bool:
+    """Whether a folder holds a RocksDB store (an Oxigraph store kg or another tool built)."""
+    return "CURRENT" in names and "IDENTITY" in names and any(n.startswith("MANIFEST-") for n in names)
+
+
 def _files(spec: str) -> list[tuple[Path, Path | None]]:
     """The files an input names, each with the folder its identifier is relative to: a file
     (None), a folder (recursively), or a glob pattern."""
     path = Path(spec)
     if path.is_dir():
-        found = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in CORPUS_SUFFIXES
-                       and not p.name.startswith("."))
+        found = []
+        for folder, subfolders, names in os.walk(path):
+            if _is_store(Path(folder), names):  # an Oxigraph store's files are not articles
+                subfolders.clear()
+                continue
+            found += [Path(folder, n) for n in names if Path(n).suffix.lower() in CORPUS_SUFFIXES
+                      and not n.startswith(".") and Path(folder, n).is_file()]
+        found.sort()
         texts = {p.with_suffix("") for p in found if p.suffix.lower() in TEXT_SUFFIXES}
         return [(p, path) for p in found
                 if not (p.suffix.lower() == ".json" and p.with_suffix("") in texts)]  # sidecars

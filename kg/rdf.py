@@ -185,7 +185,7 @@ def serialize(dataset: Dataset, fmt: str) -> bytes:
     if name in ("nt", "nquads"):
         source = dataset if name == "nquads" else _union(dataset)
         text = source.serialize(format=name, encoding="utf-8").decode("utf-8")
-        lines = sorted(set(line for line in text.splitlines() if line.strip()))
+        lines = sorted(set(line for line in text.split("\n") if line.strip()))  # (U+2028 is text)
         return ("\n".join(lines) + "\n").encode("utf-8") if lines else b""
     source = dataset if name in QUAD_FORMATS else _union(dataset)
     return source.serialize(format=name, encoding="utf-8")

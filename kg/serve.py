@@ -280,6 +280,7 @@ class QueryProcesses:
         self.args = (location, timeout, max_rows)
         self.idle: queue.Queue = queue.Queue()
         self.processes: set = set()
+        self.closed = False
         for _ in range(workers):
             self.idle.put(self._start())
 
@@ -315,9 +316,11 @@ class QueryProcesses:
         process.join(5)
         conn.close()
         self.processes.discard(process)
-        self.idle.put(self._start())
+        if not self.closed:  # (a query that times out while the server stops starts no process)
+            self.idle.put(self._start())
 
     def close(self) -> None:
+        self.closed = True
         for process in list(self.processes):
             process.kill()
             process.join(5)
