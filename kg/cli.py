@@ -206,7 +206,12 @@ def cmd_serve(args) -> int:
             store = OxigraphStore(scratch, read_only=True)
         else:
             store = _open_for_reading(args.graph)
-            store.hold_for_serving()
+            if kind == "oxigraph":
+                try:
+                    store.hold_for_serving()
+                except InputError:
+                    store.close()
+                    raise
         try:
             server = make_server(store, args.host, args.port, args.timeout, quiet=args.quiet,
                                  max_rows=args.max_rows)

@@ -1,8 +1,8 @@
 """export: a store or graph file → Turtle, N-Quads, TriG, JSON-LD, a GDELT-like CSV of events,
 or a network (GraphML, GEXF, through kg/viz.py); and the counts `kg stats` prints.
 
-Files are written as kg/output.py says (a temporary name renamed, `-` for standard output). N-Quads lines are sorted, so the same
-graph gives the same bytes.
+Files are written as kg/output.py says (a temporary name renamed; `-` is standard output).
+N-Quads lines are sorted, so the same graph gives the same bytes.
 """
 from __future__ import annotations
 

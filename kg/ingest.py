@@ -214,7 +214,7 @@ def _text_file(path: Path, published: dt.date | None, lang: str, doc_id: str, ma
     if sidecar != path and sidecar.is_file():
         meta = _json(read_bytes(sidecar, max_bytes), str(sidecar))
         if not isinstance(meta, dict):
-            raise InputError(f"{sidecar}: not a JSON object (the sidecar of {path.name})")
+            raise InputError(f"{sidecar}: not a JSON object")
     if published is None and meta.get("published"):
         published = parse_date(meta["published"])
     if note:

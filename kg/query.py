@@ -79,7 +79,8 @@ def check_query(sparql: str, allow_remote: bool = False) -> None:
         raise InputError(f"{keyword} is not allowed: kg query is read-only")
 
 
-def _check_dataset(sparql: str, names: set[str]) -> None:
+def _check_dataset(sparql: str, holds) -> None:
+    """Refuse a FROM or FROM NAMED naming a graph the dataset does not hold (`holds(iri)`)."""
     from kg.serve import Refused, dataset_graphs
 
     try:
@@ -87,7 +88,7 @@ def _check_dataset(sparql: str, names: set[str]) -> None:
     except Refused as exc:
         raise InputError(str(exc)) from None
     for iri in graphs:
-        if iri not in names:
+        if not holds(iri):
             raise InputError(f"FROM <{iri}>: not a graph of this dataset (kg query reads only the graph it is "
                              f"given: no file, no network; --allow-remote lets it)")
 
@@ -104,7 +105,7 @@ def answer(graph: str, sparql: str, fmt: str = "table", allow_remote: bool = Fal
         rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = allow_remote
         dataset = load_graph(Path(graph), allow_remote)
         if not allow_remote:
-            _check_dataset(sparql, {str(g.identifier) for g in dataset.graphs()})
+            _check_dataset(sparql, {str(g.identifier) for g in dataset.graphs()}.__contains__)
         return format_result(run_query(dataset, sparql), fmt, dataset)
     if kind == "oxigraph" and not Path(graph).exists():
         raise InputError(f"{graph}: no such file or store")
@@ -112,7 +113,7 @@ def answer(graph: str, sparql: str, fmt: str = "table", allow_remote: bool = Fal
     try:
         dataset = store.dataset()
         if kind == "oxigraph" and not allow_remote:
-            _check_dataset(sparql, {g.value for g in store.store.named_graphs()})
+            _check_dataset(sparql, lambda iri: store.missing_graphs([iri]) == set())
         try:
             return format_result(dataset.query(sparql), fmt, dataset)
         except InputError:
@@ -133,7 +134,8 @@ def _answer_to(conn, *job) -> None:
     except (InputError, ValueError) as exc:
         conn.send((False, str(exc)))
     except Exception as exc:  # noqa: BLE001 (one line, never a traceback)
-        conn.send((False, f"the query failed: {type(exc).__name__}: {str(exc).splitlines()[0][:200] if str(exc) else ''}"))
+        detail = (str(exc).strip().splitlines() or [""])[0][:200]
+        conn.send((False, f"the query failed: {type(exc).__name__}: {detail}"))
     conn.close()
 
 
@@ -151,18 +153,18 @@ def answer_in_process(graph: str, sparql: str, fmt: str = "table", allow_remote:
     process.start()
     child.close()
     deadline = None if not timeout else time.monotonic() + timeout
+    ended = "the query engine ended without an answer (exit status {}); the query may be too much for it"
     try:
         while not parent.poll(0.1):
             if not process.is_alive() and not parent.poll(0):
                 process.join()
-                raise InputError(f"the query engine ended without an answer (exit status {process.exitcode}); "
-                                 f"the query may be too large for it")
+                raise InputError(ended.format(process.exitcode))
             if deadline and time.monotonic() > deadline:
                 raise InputError(f"the query ran past --timeout ({timeout:g} s) and was stopped")
         ok, text = parent.recv()
     except EOFError:
         process.join()
-        raise InputError(f"the query engine ended without an answer (exit status {process.exitcode})") from None
+        raise InputError(ended.format(process.exitcode)) from None
     finally:
         if process.is_alive():
             process.kill()
