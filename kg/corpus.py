@@ -57,6 +57,7 @@ CREATE INDEX IF NOT EXISTS entities_doc ON entities (doc_id);
 CREATE TABLE IF NOT EXISTS events (doc_id TEXT NOT NULL, n INTEGER NOT NULL, cameo TEXT NOT NULL, date TEXT,
                                    agents TEXT NOT NULL, patients TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS events_doc ON events (doc_id);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 
 
@@ -179,6 +180,13 @@ class CorpusIndex:
                        [(x.doc_id, n, ev.cameo, ev.date.isoformat() if ev.date else None, json.dumps(ev.agents),
                          json.dumps(ev.patients)) for n, ev in enumerate(x.events)])
 
+    def meta(self, key: str) -> str | None:
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+
     def extraction(self, doc_id: str) -> Extraction:
         (blob,) = self.db.execute("SELECT extraction FROM articles WHERE doc_id = ?", (doc_id,)).fetchone()
         return pickle.loads(zlib.decompress(blob))
@@ -277,7 +285,7 @@ def extract_stream(articles: Iterable[Article], jobs: int) -> Iterable[Extractio
             yield from pending.popleft().result()
 
 
-def build_corpus(articles: Iterable[Article | Rejected], store, *, jobs: int = 1, index_path=None,
+def build_corpus(articles: Iterable[Article | Rejected | Notice], store, *, jobs: int = 1, index_path=None,
                  progress: bool = False) -> Summary:
     """Extract what is new or changed in `articles`, then bring the store up to date."""
     started = time.perf_counter()
@@ -338,14 +346,15 @@ def write_graphs(index: CorpusIndex, store, summary: Summary) -> None:
     keys_by_doc = dict(db.execute("SELECT doc_id, group_concat(key, char(31)) FROM entities GROUP BY doc_id"))
     stale, fresh = [], []
     writer = writer_version()
+    identity = store.identity()  # the index's marks of what is written are about one store
+    other_store = identity is not None and index.meta("store") not in (None, identity)
     for doc_id, digest, written in db.execute("SELECT doc_id, hash, written FROM articles ORDER BY doc_id"):
         keys = sorted(set((keys_by_doc.get(doc_id) or "").split("\x1f")) - {""})
         fingerprint = hashlib.sha1(json.dumps(
             [writer, digest, [(k, canonical(k, alias)) for k in keys if k in alias],
              sorted(merged_by_doc.get(doc_id, {}).items())], ensure_ascii=False).encode("utf-8")).hexdigest()
-        (stale if fingerprint != written else fresh).append((doc_id, fingerprint))
-    # The index says these graphs are written; a store that lacks them (another store given the
-    # same --index, a store emptied since) gets them again.
+        (stale if fingerprint != written or other_store else fresh).append((doc_id, fingerprint))
+    # The index says these graphs are written; a store that lacks them (emptied since) gets them again.
     missing = store.missing_graphs(str(article_iri(d)) for d, _ in fresh)
     if missing:
         stale = sorted(stale + [(d, f) for d, f in fresh if str(article_iri(d)) in missing])
@@ -361,8 +370,10 @@ def write_graphs(index: CorpusIndex, store, summary: Summary) -> None:
             store.optimize()
             summary.compacting = time.perf_counter() - started
         db.executemany("UPDATE articles SET written = ? WHERE doc_id = ?", [(f, d) for d, f in stale])
-        index.commit()
         summary.written += len(stale)
+    if identity is not None:
+        index.set_meta("store", identity)
+    index.commit()
 
     summary.articles = db.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
     summary.triples = store.count()

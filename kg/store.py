@@ -108,6 +108,10 @@ class GraphStore:
     def dump_nquads(self) -> bytes:
         raise NotImplementedError
 
+    def identity(self) -> str | None:
+        """What tells this store from another (the corpus index records which store it describes)."""
+        return None
+
     def missing_graphs(self, graphs: Iterable[str]) -> set[str]:
         """Those of the named graphs `graphs` the store does not hold."""
         held = {row["g"] for row in self.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }")}
@@ -289,6 +293,12 @@ class OxigraphStore(_Oxigraph):
             for orphan in path.glob("bulk-*.sst"):  # left by a bulk load that did not finish
                 orphan.unlink(missing_ok=True)
 
+    def identity(self):
+        try:
+            return (self.index_path.parent / "IDENTITY").read_text(encoding="utf-8").strip() or None
+        except OSError:
+            return None
+
     def hold_for_serving(self) -> None:
         """Keep writers out while the store is served (a shared lock, released by close)."""
         self.lock = _lock(Path(self.index_path).parent, shared=True)
@@ -384,6 +394,9 @@ class SparqlEndpointStore(GraphStore):
         if union:
             self._add_to_default(union)
         return written
+
+    def identity(self):
+        return self.url
 
     def _add_to_default(self, bodies: list[bytes]) -> None:
         self._request(f"{self.gsp_url}?default", b"".join(bodies), "POST", {"Content-Type": "application/n-triples"})

@@ -134,6 +134,17 @@ def test_a_store_whose_index_another_store_used_gets_every_graph(tmp_path):
         assert proc.returncode == 0, proc.stderr
     assert "2 graphs written" in proc.stderr  # not "0 graphs written" into an empty store
     assert _graphs(tmp_path / "second") == {"one", "two"}
+    third = tmp_path / "third"  # a store holding another text of "one": it gets the index's
+    assert kg("build", _jsonl(tmp_path / "old.jsonl", {"id": "one", "text": _text(9)}), "--store", third,
+              "-j", "1", "-q").returncode == 0
+    assert kg("build", corpus, "--store", third, "--index", index, "-j", "1", "-q").returncode == 0
+    import pyoxigraph as ox
+
+    store = ox.Store.read_only(str(third))
+    texts = {str(row[0].value) for row in store.query(
+        f"SELECT ?t WHERE {{ <{BASE}one> <http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#isString> ?t }}")}
+    del store
+    assert texts == {_text(1)}
 
 
 @pytest.mark.parametrize("target", ["existing.trig", "new.trig", "memory"])
