@@ -32,7 +32,7 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import Iterable
 
-from kg.ingest import Article, Rejected
+from kg.ingest import Article, InputError, Notice, Rejected
 from kg.model import Extraction
 from kg.rdf import article_iri, statements
 from kg.resolve_corpus import canonical, corpus_tables, rows
@@ -62,6 +62,7 @@ CREATE TABLE IF NOT EXISTS events (doc_id TEXT NOT NULL, n INTEGER NOT NULL, cam
                                    agents TEXT NOT NULL, patients TEXT NOT NULL, counts TEXT NOT NULL,
                                    confidence REAL NOT NULL);
 CREATE INDEX IF NOT EXISTS events_doc ON events (doc_id);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 TABLES = ("articles", "entities", "roles", "events")
 
@@ -75,6 +76,7 @@ class Summary:
     written: int = 0
     words: int = 0
     failures: list[Rejected] = field(default_factory=list)
+    notices: list[Notice] = field(default_factory=list)
     articles: int = 0  # in the whole corpus
     triples: int = 0
     entities: int = 0
@@ -93,6 +95,9 @@ class Summary:
         out += [f"failed: {r.where}: {r.reason}" for r in self.failures[:20]]
         if len(self.failures) > 20:
             out.append(f"... and {len(self.failures) - 20} more failures")
+        out += [f"note: {n.where}: {n.message}" for n in self.notices[:20]]
+        if len(self.notices) > 20:
+            out.append(f"... and {len(self.notices) - 20} more notes")
         return out
 
 
@@ -159,11 +164,14 @@ class CorpusIndex:
     """The corpus index: every article's hash and Extraction, its entities, roles and events."""
 
     def __init__(self, path: Path | str | None):
-        self.db = db = sqlite3.connect(str(path) if path else ":memory:")
-        older = db.execute("PRAGMA user_version").fetchone()[0] != INDEX_VERSION
-        if older:  # the index of an older kg: its rows are made again from the Extractions it keeps
-            db.executescript("".join(f"DROP TABLE IF EXISTS {t};" for t in TABLES[1:]))
-        db.executescript(SCHEMA)
+        try:
+            self.db = db = sqlite3.connect(str(path) if path else ":memory:")
+            older = db.execute("PRAGMA user_version").fetchone()[0] != INDEX_VERSION
+            if older:  # the index of an older kg: its rows are made again from the Extractions it keeps
+                db.executescript("".join(f"DROP TABLE IF EXISTS {t};" for t in TABLES[1:]))
+            db.executescript(SCHEMA)
+        except sqlite3.Error as exc:
+            raise InputError(f"{path}: not a corpus index kg can use ({exc})") from None
         if older:
             for (doc_id,) in db.execute("SELECT doc_id FROM articles").fetchall():
                 self._put_rows(self.extraction(doc_id))
@@ -205,6 +213,13 @@ class CorpusIndex:
                       "ORDER BY doc_id, n")]
         return entities, roles, events
 
+    def meta(self, key: str) -> str | None:
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+
     def extraction(self, doc_id: str) -> Extraction:
         (blob,) = self.db.execute("SELECT extraction FROM articles WHERE doc_id = ?", (doc_id,)).fetchone()
         return pickle.loads(zlib.decompress(blob))
@@ -243,12 +258,14 @@ class _Parsed:
 def _parsed(articles: list[Article]) -> list:
     """Each article's pipeline, with its Doc made by one nlp.pipe per language over the chunk
     (None where the language has no pipeline)."""
+    from kg.extract import LONG_ARTICLE
     from kg.nlp import load_pipeline
     from kg.normalize import clean
 
     out = [None] * len(articles)
     for lang in dict.fromkeys(a.lang for a in articles):
-        which = [i for i, a in enumerate(articles) if a.lang == lang]
+        # (a long article is extracted in parts, each through the pipeline by itself)
+        which = [i for i, a in enumerate(articles) if a.lang == lang and len(a.text) <= LONG_ARTICLE]
         texts = [clean(articles[i].text) for i in which]
         try:
             nlp = load_pipeline(lang)
@@ -304,7 +321,7 @@ def extract_stream(articles: Iterable[Article], jobs: int) -> Iterable[Extractio
             yield from pending.popleft().result()
 
 
-def build_corpus(articles: Iterable[Article | Rejected], store, *, jobs: int = 1, index_path=None,
+def build_corpus(articles: Iterable[Article | Rejected | Notice], store, *, jobs: int = 1, index_path=None,
                  progress: bool = False) -> Summary:
     """Extract what is new or changed in `articles`, then bring the store up to date."""
     started = time.perf_counter()
@@ -317,22 +334,26 @@ def build_corpus(articles: Iterable[Article | Rejected], store, *, jobs: int = 1
             if isinstance(a, Rejected):
                 summary.failures.append(a)
                 continue
+            if isinstance(a, Notice):
+                summary.notices.append(a)
+                continue
             digest = content_hash(a)
             if index.hash_of(a.doc_id) == digest:
                 summary.unchanged += 1
                 bar.update(1)
                 continue
-            digests[a.doc_id] = digest
+            digests.append(digest)
             yield a
 
-    digests: dict[str, str] = {}
+    digests: deque[str] = deque()  # of the articles in extraction, in order (results come in input order)
     try:
         for n, result in enumerate(extract_stream(todo(), jobs), 1):
             bar.update(1)
+            digest = digests.popleft()
             if isinstance(result, Rejected):
                 summary.failures.append(result)
                 continue
-            index.put(result, digests.pop(result.doc_id))
+            index.put(result, digest)
             summary.extracted += 1
             summary.words += len(result.text.split())
             if n % 256 == 0:
@@ -358,13 +379,18 @@ def write_graphs(index: CorpusIndex, store, summary: Summary) -> None:
         for row in table:
             by_doc[row[0]][i].append(row)
 
-    stale = []
+    stale, fresh = [], []
     writer = writer_version()
+    identity = store.identity()  # the index's marks of what is written are about one store
+    other_store = identity is not None and index.meta("store") not in (None, identity)
     for doc_id, digest, written in db.execute("SELECT doc_id, hash, written FROM articles ORDER BY doc_id"):
         fingerprint = hashlib.sha1(json.dumps([writer, digest, corpus.decisions(*by_doc[doc_id])],
                                               ensure_ascii=False).encode("utf-8")).hexdigest()
-        if fingerprint != written:
-            stale.append((doc_id, fingerprint))
+        (stale if fingerprint != written or other_store else fresh).append((doc_id, fingerprint))
+    # The index says these graphs are written; a store that lacks them (emptied since) gets them again.
+    missing = store.missing_graphs(str(article_iri(d)) for d, _ in fresh)
+    if missing:
+        stale = sorted(stale + [(d, f) for d, f in fresh if str(article_iri(d)) in missing])
 
     if stale:
         # The graphs that go are removed first, then the new ones stream into the store (bulk
@@ -376,8 +402,10 @@ def write_graphs(index: CorpusIndex, store, summary: Summary) -> None:
             store.optimize()
             summary.compacting = time.perf_counter() - started
         db.executemany("UPDATE articles SET written = ? WHERE doc_id = ?", [(f, d) for d, f in stale])
-        index.commit()
         summary.written += len(stale)
+    if identity is not None:
+        index.set_meta("store", identity)
+    index.commit()
 
     summary.articles = db.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
     summary.triples = store.count()

@@ -1,10 +1,11 @@
 """export: a store or graph file → Turtle, N-Quads, TriG, JSON-LD, a GDELT-like CSV of events,
 or a network (GraphML, GEXF, through kg/viz.py); and the counts `kg stats` prints.
 
-Files are written to a temporary name and renamed. Statements are sorted, so the same
-graph gives the same bytes. N-Quads, TriG and JSON-LD hold the articles' named graphs and, in
-the default graph, their union, as the store keeps it (so that any tool that loads the file
-answers queries over the whole without a union-default-graph setting).
+Files are written as kg/output.py says (a temporary name renamed; `-` is standard output).
+Statements are sorted, so the same graph gives the same bytes. N-Quads, TriG and JSON-LD hold
+the articles' named graphs and, in the default graph, their union, as the store keeps it (so
+that any tool that loads the file answers queries over the whole without a union-default-graph
+setting).
 """
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.ingest import InputError, write_atomically
+from kg.ingest import InputError
+from kg.output import check_output, write_output
 from kg.rdf import FORMATS as RDF_EXPORTS, PREFIXES, QUAD_FORMATS, quad_text, write
 NETWORK_EXPORTS = ("graphml", "gexf")
 EXPORT_FORMATS = (*RDF_EXPORTS, "csv", *NETWORK_EXPORTS)
@@ -102,8 +104,7 @@ def export(store, fmt: str, path: Path) -> None:
     if fmt not in EXPORT_FORMATS:
         raise InputError(f"unknown export format {fmt!r} (choose from {', '.join(EXPORT_FORMATS)})")
     path = Path(path)
-    if not path.parent.exists():
-        raise InputError(f"{path.parent}: no such folder for the output")
+    check_output(path)
     if fmt in NETWORK_EXPORTS:
         from kg import viz
 
@@ -111,7 +112,7 @@ def export(store, fmt: str, path: Path) -> None:
         return
     inner = oxigraph_of(store)
     data = events_csv(inner).encode("utf-8") if fmt == "csv" else rdf_bytes(inner, fmt)
-    write_atomically(path, data)
+    write_output(path, data)
 
 
 STATS = {

@@ -1,9 +1,17 @@
-"""extract: one article's text → Extraction (entities, roles, events), through the spaCy pipeline."""
+"""extract: one article's text → Extraction (entities, roles, events), through the spaCy pipeline.
+
+An article longer than LONG_ARTICLE characters is extracted in parts of at most PART
+characters, cut at paragraph breaks, and the parts' Extractions are joined with their
+offsets kept (an entity named in several parts is one entity): spaCy refuses a text of more
+than a million characters, and the extraction of one Doc grows faster than its length.
+"""
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import datetime as dt
 import hashlib
+import re
 
 from spacy.tokens import Span
 
@@ -22,6 +30,9 @@ from kg.roles import extract_roles
 
 REPORT_WINDOW = 6
 TITLE_REACH = 12  # a title whose holder is named farther away stands for the holder itself
+LONG_ARTICLE = 100_000  # characters: a longer article is extracted in parts
+PART = 50_000  # characters of a part, at most
+_SENTENCE_END = re.compile(r"[.!?؟…]\s")
 
 
 def document_id(text: str) -> str:
@@ -34,6 +45,13 @@ def extract(text: str, published: dt.date | None = None, *, lang: str = "ar", do
     """Entities, roles and events of one article. `published` anchors relative dates. Confidences
     are calibrated (kg.calibration) unless `calibrate` is false or no calibration exists."""
     text = clean(text)
+    if len(text) > LONG_ARTICLE:
+        pieces = [(offset, extract(part, published, lang=lang, doc_id=doc_id, title=title, source=source, nlp=nlp,
+                                   calibrate=False)) for offset, part in parts(text)]
+        whole = joined(pieces, Extraction(doc_id=doc_id or document_id(text), text=text, lang=lang,
+                                          published=published, title=title, source=source))
+        calibrator = load_calibrator(lang) if calibrate else None
+        return calibrator.apply(whole) if calibrator else whole
     data = load(lang)
     nlp = nlp or load_pipeline(lang)
     doc = nlp(text)
@@ -129,3 +147,59 @@ def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
     while end > start and text[end - 1].isspace():
         end -= 1
     return start, end
+
+
+def parts(text: str, size: int | None = None) -> list[tuple[int, str]]:
+    """(offset, part) of a text cut into parts of at most `size` (PART) characters: after the
+    last line break of each stretch, else after its last sentence end, else after its last
+    space (a part at least half as long as `size`), else at `size`."""
+    size = size or PART
+    out, start = [], 0
+    while len(text) - start > size:
+        window = text[start:start + size]
+        cut = window.rfind("\n") + 1
+        if cut < size // 2:
+            ends = [m.end() for m in _SENTENCE_END.finditer(window, size // 2)]
+            cut = ends[-1] if ends else max(window.rfind(" "), window.rfind("\t")) + 1
+        if cut < size // 2:
+            cut = size
+        out.append((start, window[:cut]))
+        start += cut
+    out.append((start, text[start:]))
+    return out
+
+
+def joined(pieces: list[tuple[int, Extraction]], whole: Extraction) -> Extraction:
+    """One Extraction of `whole`'s text from the Extractions of its parts (at their offsets):
+    sentences and mentions moved by their part's offset, an entity (a role) found in several
+    parts made one, the events of every part in order."""
+    entities: dict[str, Entity] = {}
+    roles: dict[tuple, object] = {}
+    for offset, x in pieces:
+        first = len(whole.sentences)
+        whole.sentences += [(start + offset, end + offset) for start, end in x.sentences]
+
+        def moved(mentions: list[Mention]) -> list[Mention]:
+            return [Mention(m.start + offset, m.end + offset, m.text, m.sentence + first) for m in mentions]
+
+        for e in x.entities:
+            known = entities.get(e.key)
+            if known is None:
+                entities[e.key] = dataclasses.replace(e, labels=set(e.labels), mentions=moved(e.mentions))
+            else:
+                known.labels |= e.labels | ({e.name} - {known.name})
+                known.mentions += moved(e.mentions)
+                known.confidence = max(known.confidence, e.confidence)
+                known.country = known.country or e.country
+        for r in x.roles:
+            key = (r.holder, r.title, r.of, r.former)
+            known = roles.get(key)
+            if known is None:
+                roles[key] = dataclasses.replace(r, mentions=moved(r.mentions))
+            else:
+                known.mentions += moved(r.mentions)
+                known.confidence = max(known.confidence, r.confidence)
+                known.title_en = known.title_en or r.title_en
+        whole.events += [dataclasses.replace(ev, mentions=moved(ev.mentions)) for ev in x.events]
+    whole.entities, whole.roles = list(entities.values()), list(roles.values())
+    return whole

@@ -42,8 +42,22 @@ def slug(text: str) -> str:
     return _UNSAFE.sub("_", text.strip()).strip("_") or "_"
 
 
+_PATH_UNSAFE = re.compile(r"[^\w\-.~]", re.UNICODE)
+
+
+def doc_path(doc_id: str) -> str:
+    """An article identifier as IRI path segments, one to one: every character an IRI path
+    cannot hold as it is (and %) percent-encoded, and `.` and `..` segments too, so that no
+    two identifiers share a graph and none leaves the article namespace once normalized."""
+    def segment(text: str) -> str:
+        text = _PATH_UNSAFE.sub(lambda m: "".join(f"%{b:02X}" for b in m.group().encode("utf-8", "surrogatepass")),
+                                text)
+        return text.replace(".", "%2E") if text in (".", "..") else text
+    return "/".join(map(segment, doc_id.split("/")))
+
+
 def article_iri(doc_id: str) -> URIRef:
-    return URIRef(f"{ID}article/{slug(doc_id)}")
+    return URIRef(f"{ID}article/{doc_path(doc_id)}")
 
 
 def entity_iri(key: str) -> URIRef:
@@ -69,7 +83,7 @@ def mention_iri(doc_id: str, start: int, end: int) -> URIRef:
 
 def event_iri(doc_id: str, n: int) -> URIRef:
     """The IRI of the n-th event of an article (one that several articles tell has another)."""
-    return URIRef(f"{ID}event/{slug(doc_id)}/{n}")
+    return URIRef(f"{ID}event/{doc_path(doc_id)}/{n}")
 
 
 def literal(value: str, lang: str | None = None, datatype: str | None = None) -> str:

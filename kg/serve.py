@@ -51,6 +51,7 @@ ALIASES = {"json": "application/sparql-results+json", "xml": "application/sparql
            "ttl": "text/turtle", "turtle": "text/turtle", "application/json": "application/sparql-results+json"}
 REFUSED = ("SERVICE", "LOAD", "INSERT", "DELETE", "CLEAR", "DROP", "CREATE", "COPY", "MOVE", "ADD")
 MAX_QUERY = 100_000
+MAX_NESTING = 200  # brackets a query may nest (Oxigraph's parser overflows its stack near 2,000)
 MAX_ROWS = 100_000
 NOT_IN_STORE = "not a graph of this store (kg serve reads only its store: no file, no network)"
 
@@ -96,6 +97,19 @@ def tokens(sparql: str):
             return
         yield match.lastgroup, match.group()
         position = match.end()
+
+
+def nesting_depth(sparql: str) -> int:
+    """How deep a query nests its brackets ({ ( [) outside strings, IRIs and comments."""
+    depth = deepest = 0
+    for kind, token in tokens(sparql):
+        if kind == "other":
+            if token in "{([":
+                depth += 1
+                deepest = max(deepest, depth)
+            elif token in "})]":
+                depth -= 1
+    return deepest
 
 
 def _keyword_in(word: str) -> str | None:
@@ -266,6 +280,7 @@ class QueryProcesses:
         self.args = (location, timeout, max_rows)
         self.idle: queue.Queue = queue.Queue()
         self.processes: set = set()
+        self.closed = False
         for _ in range(workers):
             self.idle.put(self._start())
 
@@ -301,9 +316,11 @@ class QueryProcesses:
         process.join(5)
         conn.close()
         self.processes.discard(process)
-        self.idle.put(self._start())
+        if not self.closed:  # (a query that times out while the server stops starts no process)
+            self.idle.put(self._start())
 
     def close(self) -> None:
+        self.closed = True
         for process in list(self.processes):
             process.kill()
             process.join(5)
@@ -333,6 +350,8 @@ class Endpoint:
             raise Refused(400, "no query")
         if len(sparql) > MAX_QUERY:
             raise Refused(413, "query too long")
+        if nesting_depth(sparql) > MAX_NESTING:
+            raise Refused(400, f"query nested too deeply (at most {MAX_NESTING} brackets)")
         keyword = refused_keyword(sparql)
         if keyword:
             raise Refused(403, f"{keyword} is not allowed: this endpoint is read-only and reads only its store")
@@ -443,11 +462,12 @@ def handler_for(endpoint: Endpoint, quiet: bool = True):
 class SparqlServer(ThreadingHTTPServer):
     daemon_threads = True
     request_queue_size = 128  # the stdlib's 5 drops connections when a few clients arrive at once
-    endpoint: Endpoint
+    endpoint: Endpoint | None = None  # (None until bound: a busy port closes the server before)
 
     def server_close(self) -> None:
         super().server_close()
-        self.endpoint.close()
+        if self.endpoint is not None:
+            self.endpoint.close()
 
 
 def make_server(store, host: str = "127.0.0.1", port: int = 7878, timeout: float = 30.0,

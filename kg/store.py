@@ -9,6 +9,12 @@ triple once, which kg keeps up to date itself, so that queries need no union-def
 setting of the store and see each triple once (Oxigraph's own union default graph repeats a
 triple once per graph, which multiplies joins over shared nodes: titles, countries, persons).
 Queries run on the default graph; GRAPH ?g reaches the articles' graphs.
+
+An Oxigraph folder has one writer at a time (RocksDB's lock), and is not written while `kg
+serve` serves it: the server holds a shared lock on `kg-serve.lock` in the folder, a writer
+an exclusive one, so that the endpoint always answers from one snapshot. A writer removes the
+`bulk-*.sst` files an interrupted bulk load left behind (Oxigraph writes them into the folder
+and ingests them; a crash or a full disk leaves them there).
 """
 from __future__ import annotations
 
@@ -30,6 +36,7 @@ STORES: dict[str, Callable[..., "GraphStore"]] = {}
 GRAPH_FILES = {".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES, ".trig": ox.RdfFormat.TRIG,
                ".nq": ox.RdfFormat.N_QUADS, ".jsonld": ox.RdfFormat.JSON_LD, ".json": ox.RdfFormat.JSON_LD}
 INDEX_NAME = "kg-index.sqlite"
+SERVE_LOCK = "kg-serve.lock"
 HTTP_TIMEOUT = 60
 LOAD_BATCH = 200_000  # statements an Oxigraph bulk load takes at once (twice as many quads: graph and union)
 DROP_BATCH = 500  # graphs removed at once
@@ -105,6 +112,15 @@ class GraphStore:
 
     def dump_nquads(self) -> bytes:
         raise NotImplementedError
+
+    def identity(self) -> str | None:
+        """What tells this store from another (the corpus index records which store it describes)."""
+        return None
+
+    def missing_graphs(self, graphs: Iterable[str]) -> set[str]:
+        """Those of the named graphs `graphs` the store does not hold."""
+        held = {row["g"] for row in self.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }")}
+        return set(graphs) - held
 
     def count(self) -> int:
         """Triples in the union of the articles' graphs."""
@@ -212,6 +228,9 @@ class _Oxigraph(GraphStore):
 
         return Dataset(store=OxigraphStore(store=self.store), default_union=False)
 
+    def missing_graphs(self, graphs):
+        return {g for g in graphs if not self.store.contains_named_graph(ox.NamedNode(g))}
+
     def named_quads(self):
         return (q for q in self.store if not isinstance(q.graph_name, ox.DefaultGraph))
 
@@ -233,13 +252,14 @@ class MemoryStore(_Oxigraph):
 
 @register("file")
 class FileStore(_Oxigraph):
-    """A graph file (Turtle, TriG, N-Quads, ...) loaded into memory, for reading."""
+    """A graph file (Turtle, TriG, N-Quads, ...) loaded into memory, for reading; or into a new
+    store in `folder` (for `kg serve`, whose query processes open the folder)."""
 
-    def __init__(self, spec: str, *, read_only: bool = True):
+    def __init__(self, spec: str, *, read_only: bool = True, folder: str | None = None):
         path = Path(spec)
         if not path.is_file():
             raise InputError(f"{path}: no such file")
-        self.store, self.read_only = ox.Store(), True
+        self.store, self.read_only = (ox.Store(folder), False) if folder else (ox.Store(), True)
         try:
             self.store.bulk_load(path=str(path), format=GRAPH_FILES[path.suffix.lower()])
         except (SyntaxError, ValueError, OSError) as exc:
@@ -268,6 +288,53 @@ class OxigraphStore(_Oxigraph):
                 message = "in use by another process (a running build or `kg serve`?)"
             raise InputError(f"{path}: cannot open the store: {message}") from None
         self.index_path = path / INDEX_NAME
+        self.lock = None
+        if not read_only:
+            self.lock = _lock(path, shared=False)
+            if self.lock is False:
+                del self.store
+                raise InputError(f"{path}: cannot open the store: `kg serve` is serving it (stop it first, "
+                                 f"or build into a copy)")
+            for orphan in path.glob("bulk-*.sst"):  # left by a bulk load that did not finish
+                orphan.unlink(missing_ok=True)
+
+    def identity(self):
+        try:
+            return (self.index_path.parent / "IDENTITY").read_text(encoding="utf-8").strip() or None
+        except OSError:
+            return None
+
+    def hold_for_serving(self) -> None:
+        """Keep writers out while the store is served (a shared lock, released by close)."""
+        self.lock = _lock(Path(self.index_path).parent, shared=True)
+        if self.lock is False:
+            raise InputError(f"{self.index_path.parent}: a build is writing this store; serve it when it ends")
+
+    def close(self):
+        super().close()
+        if self.lock:
+            self.lock.close()
+            self.lock = None
+
+
+def _lock(folder: Path, shared: bool):
+    """An open lock file in `folder`, locked shared or exclusive; False when another process
+    holds it the other way; None where no lock can be taken (a read-only folder, no flock)."""
+    try:
+        import fcntl
+
+        handle = open(folder / SERVE_LOCK, "a+b")
+    except (ImportError, OSError):
+        return None
+    try:
+        fcntl.flock(handle, (fcntl.LOCK_SH if shared else fcntl.LOCK_EX) | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.close()
+        return False
+    except OSError:
+        handle.close()
+        return None
+    return handle
 
 
 @register("sparql")
@@ -332,6 +399,9 @@ class SparqlEndpointStore(GraphStore):
         if union:
             self._add_to_default(union)
         return written
+
+    def identity(self):
+        return self.url
 
     def _add_to_default(self, bodies: list[bytes]) -> None:
         self._request(f"{self.gsp_url}?default", b"".join(bodies), "POST", {"Content-Type": "application/n-triples"})

@@ -126,12 +126,11 @@ PAGE = """<!DOCTYPE html>
 def write_timeline(dataset: "Dataset", path: Path, heading: str = "", date_from: dt.date | None = None,
                    date_to: dt.date | None = None) -> str:
     """Write the timeline page atomically; returns its one-line summary."""
-    from kg.ingest import InputError, write_atomically
+    from kg.output import check_output, write_output
     from kg.viz import cameo_names
 
     path = Path(path)
-    if not path.parent.exists():
-        raise InputError(f"{path.parent}: no such folder for the output")
+    check_output(path)
     counts, undated = dated_events(dataset, date_from, date_to)
     total = sum(counts.values())
     if counts:
@@ -144,7 +143,7 @@ def write_timeline(dataset: "Dataset", path: Path, heading: str = "", date_from:
         summary += f"; {undated:,} events without a day are not shown"
     page = PAGE.format(title=html.escape(heading or "kg timeline"), heading=html.escape(heading),
                        summary=html.escape(summary), svg=svg)
-    write_atomically(path, page.encode("utf-8"))
+    write_output(path, page.encode("utf-8"))
     return summary
 
 
@@ -159,7 +158,10 @@ def add_arguments(parser) -> None:
 def run(args) -> int:
     """`kg timeline GRAPH -o PAGE.html [--from D] [--to D]`."""
     from kg.ingest import parse_date
+    from kg.output import check_output
     from kg.query import load_graph
+
+    check_output(args.output, [args.graph])
 
     date_from = parse_date(args.date_from) if args.date_from else None
     date_to = parse_date(args.date_to) if args.date_to else None

@@ -221,18 +221,20 @@ def export_network(dataset: "Dataset", fmt: str, path: Path) -> None:
 
     import networkx as nx
 
-    from kg.ingest import InputError, write_atomically
+    from kg.ingest import InputError
+    from kg.output import check_output, write_output
 
     if fmt not in EXPORT_FORMATS:
         raise InputError(f"unknown network format {fmt!r} (choose from {', '.join(EXPORT_FORMATS)})")
+    path = Path(path)
+    check_output(path)
     net = network(dataset, cameo_names())
     for attrs in [a for _n, a in net.nodes(data=True)] + [a for *_e, a in net.edges(keys=True, data=True)]:
         for name, value in attrs.items():
             if isinstance(value, str):
                 attrs[name] = _NOT_XML.sub("", value)
-    out = io.BytesIO()
-    (nx.write_graphml if fmt == "graphml" else nx.write_gexf)(net, out, encoding="utf-8")
-    write_atomically(Path(path), out.getvalue())
+    write = nx.write_graphml if fmt == "graphml" else nx.write_gexf
+    write_output(path, lambda stream: write(net, stream, encoding="utf-8"))
 
 
 # ---------------------------------------------------------------- the command
@@ -258,11 +260,11 @@ def add_arguments(parser) -> None:
 def run(args) -> int:
     """`kg viz GRAPH -o PAGE.html [--focus ENTITY --depth N] [--type KINDS] [--from D --to D] [--top N]`."""
     from kg.ingest import InputError, parse_date
+    from kg.output import check_output
     from kg.query import load_graph
     from kg.vizpage import write_page
 
-    if not args.output.parent.exists():
-        raise InputError(f"{args.output.parent}: no such folder for the output")
+    check_output(args.output, [args.graph])
     for name in ("depth", "top", "limit"):
         if getattr(args, name) is not None and getattr(args, name) < 0:
             raise InputError(f"--{name} must not be negative")

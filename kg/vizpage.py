@@ -188,7 +188,6 @@ def render(net: "nx.MultiDiGraph", heading: str = "", notes=(), total: int | Non
 
 def write_page(net: "nx.MultiDiGraph", path: Path, heading: str = "", notes=(), total: int | None = None) -> None:
     """Write the page atomically (a temporary file renamed), so a failed run leaves an older page."""
-    from kg.ingest import write_atomically
+    from kg.output import write_output
 
-    path = Path(path)
-    write_atomically(path, render(net, heading, notes, total).encode("utf-8"))
+    write_output(Path(path), render(net, heading, notes, total).encode("utf-8"))
