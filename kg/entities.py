@@ -56,7 +56,11 @@ class _Candidate:
     ident: str = ""
     country: str | None = None
     within: str | None = None  # the country a place lies in
+    ner: bool = False  # the statistical NER's span
+    exact: bool = False  # a rule that knows where the name ends (a body named after a ruler)
 
+
+NER_PRIORITY = 2.5  # the NER's span beats the rules' head-noun names of the same words, not the gazetteer's
 
 def words_of(nlp: Language, lang: str) -> "Words":
     """The word classes of `lang`, built once per process and shared by the components."""
@@ -114,25 +118,27 @@ class Words:
         return norm in self.stop or any(stem in self.blocked or stem in self.stop or strip_article(stem) in self.blocked
                                         for _, stem in proclitic_readings(norm, self.data))
 
-    def _score(self, word: str) -> float:
+    def _score(self, word: str, written: str) -> float:
         known = self.gazetteer.names.get(word) is not None or word in self.data.given_names
-        return self.zipf(word) + (2.0 if known else 0.0)
+        return max(self.zipf(word), self.zipf(written)) + (2.0 if known else 0.0)
 
-    def clitic_reading(self, norm: str) -> tuple[int, str]:
+    def clitic_reading(self, norm: str, written: str | None = None) -> tuple[int, str]:
         """The likelier reading of a word as proclitic + stem, by word rarity and the name tables:
-        وواشنطن → (1, واشنطن), وليد → (0, وليد)."""
-        best, best_score = (0, norm), self._score(norm)
+        وواشنطن → (1, واشنطن), وليد → (0, وليد). `written`: the word as written (diacritics
+        aside, as long as its norm), which the word lists know better (وزارة, not وزاره: no و + زاره)."""
+        written = written if written is not None and len(written) == len(norm) else norm
+        best, best_score = (0, norm), self._score(norm, written)
         for peel, stem in proclitic_readings(norm, self.data):
             if peel == 0 or len(stem) < 3:
                 continue
-            score = self._score(stem)
+            score = self._score(stem, written[peel:])
             if score > best_score or (score == best_score == 0 and peel == 1 and norm[0] in "وفبل"):
                 best, best_score = (peel, stem), score
         return best
 
     def peel(self, token: Token) -> int:
         """Characters of proclitic on a name's first token (وواشنطن → 1)."""
-        return self.clitic_reading(token.norm_)[0]
+        return self.clitic_reading(token.norm_, DIACRITICS.sub("", token.text))[0]
 
     def glued_word(self, norm: str) -> bool:
         """A preposition or conjunction glued to a common word (بإطلاق, للسماح, وناقشا): not a name."""
@@ -288,7 +294,7 @@ class EntityFinder:
                 end -= 1  # (جامعة الملك سعود | المؤتمر: the word after is no family name)
             if end > j + 1:  # جامعة الملك سعود, مطار الملك خالد الدولي: named after a person
                 end = self._institutional_tail(norms, end)
-                return [_Candidate(i, end, label, 2, 0.7, peel)]
+                return [_Candidate(i, end, label, 2, 0.7, peel, exact=True)]
         named_tail = j > i + 1
         j = self._definite_tail(doc, norms, j, chains=label == "ORG")
         if j == i + 1:
@@ -351,7 +357,8 @@ class EntityFinder:
                 continue
             if chains and j + 1 < len(doc) and norms[j + 1].startswith("ال") and doc[j + 1].norm_.isalpha() \
                     and not self.words.is_common(n) and not self.words.glued_word(n) \
-                    and not self._ends_name(norms[j + 1]):
+                    and not self._ends_name(norms[j + 1]) and n not in self.data.given_names \
+                    and not any(e.start == j and e.label_ == "PERS" for e in doc.ents):  # (حركة النهضة | راشد الغنوشي)
                 j += 2
                 continue
             break
@@ -395,11 +402,13 @@ class EntityFinder:
             if end > start and not (end - start == 1 and (self._common_alone(doc[start], kind)
                                                           or kind == PERSON and self._adjective(doc, start))) \
                     and not self._described(doc, start, end):
-                found.append(_Candidate(start, end, LABELS[kind], 0, 0.6, None))
+                found.append(_Candidate(start, end, LABELS[kind], NER_PRIORITY, 0.6, None, ner=True))
         return found
 
     def _not_a_name(self, token: Token, kind: str) -> bool:
         norm = token.norm_
+        if kind == PERSON and norm in self.data.given_names and not DIACRITICS.sub("", token.text).endswith("ى"):
+            return False  # علي is a name where على (on) is a word: the normalized spelling is one
         if not token.norm_.isalpha() or norm in self.words.stop or norm in self.data.honorifics:
             return True
         if kind == PERSON and (self.words.gazetteer.demonyms.get(norm) is not None or norm.endswith("وا")
@@ -450,21 +459,21 @@ class EntityFinder:
         return self.words.is_common(norm) or self.words.zipf(token.text) >= limit
 
     def _resolve_overlaps(self, doc: Doc, found: list[_Candidate]) -> list[Span]:
-        """The rules' spans win an overlap over the NER's; among them the longest, and of equal
-        length the stronger evidence."""
-        spans = []
+        """The longest span wins an overlap, the NER's and the rules' alike (the corpus measures
+        it best); of the same words, the stronger evidence (the gazetteer's, then the NER's)."""
         by_key = {}
         for c in sorted(found, key=lambda c: (-c.priority, c.start)):
             by_key.setdefault((c.start, c.end), c)
-        for (start, end), c in by_key.items():
-            span = Span(doc, start, end, label=c.label)
-            spans.append(span)
-        # The rules' spans first, the longest winning; then the NER's where no rule span stands.
-        spans.sort(key=lambda s: -by_key[(s.start, s.end)].priority)
-        kept = filter_spans([s for s in spans if by_key[(s.start, s.end)].priority > 0])
-        taken = {i for s in kept for i in range(s.start, s.end)}
-        kept += filter_spans([s for s in spans if by_key[(s.start, s.end)].priority == 0
-                              and not taken & set(range(s.start, s.end))])
+        rules = [c for c in by_key.values() if not c.ner]
+        exact = {c.start for c in rules if c.exact}
+
+        def overreaching(c: _Candidate) -> bool:
+            """An NER span that runs over two names the rules found (منظمة التعاون الإسلامي | الاتحاد
+            الأوروبي), or past the end of one a rule knows (جامعة الملك سعود | المؤتمر)."""
+            return c.ner and (c.start in exact or sum(c.start <= r.start and r.end <= c.end for r in rules) >= 2)
+
+        kept = filter_spans([Span(doc, start, end, label=c.label) for (start, end), c in by_key.items()
+                             if not overreaching(c)])
         for span in kept:
             c = by_key[(span.start, span.end)]
             span._.kg_peel = c.peel if c.peel is not None else self.words.peel(doc[span.start])
@@ -473,7 +482,7 @@ class EntityFinder:
             span._.kg_country = c.country
             span._.kg_within = c.within
             span._.kg_conf = c.conf
-            span._.kg_ner = c.priority == 0
+            span._.kg_ner = c.ner
         return sorted(kept, key=lambda s: s.start)
 
 

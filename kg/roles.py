@@ -283,6 +283,7 @@ class TitleFinder:
         same = next((e for e in ents if e.start == holder[0] and e.end == holder[1] and e.label_ == "PERS"), None)
         if same is not None:
             same._.kg_ner = False  # the NER's name, now borne out by its title: no later title splits it
+            same._.kg_conf = max(same._.kg_conf, 0.7)
         else:
             new = Span(doc, holder[0], holder[1], label="PERS")
             # (a Span's extension values are kept by its offsets: the NER's span there may have set them)
@@ -310,6 +311,8 @@ class TitleFinder:
             end = end if end > k + 1 else k
         if ent is not None and end <= ent.end:
             return None  # a place or organization stands there
+        if end - k == 1 and norms[k] not in self.data.given_names:
+            return None  # one word the NER did not read as a name, and no given name: a common word (أعضاء, مبدئيا)
         # After a title, a name runs on even through a place name inside it (نور سلطان نزارباييف),
         # not into one at its end (مدير جوازات منطقة نجران العميد سعد الجهني).
         if end > k and not any(e.start < end and k < e.end and e.label_ in ("ORG", "LOC") and e.start != k and

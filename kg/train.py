@@ -274,6 +274,28 @@ def read_extra(path: str | Path, vocab, labels: Iterable[str] = DEFAULT_LABELS) 
     return docs
 
 
+def corpus_docs(records: list[dict], vocab, labels: Iterable[str] = DEFAULT_LABELS) -> list:
+    """Docs of annotated corpus records (kg.annotation), their entity mentions as entities."""
+    import spacy
+    from spacy.tokens import Doc
+    from spacy.util import filter_spans
+
+    tokenizer = spacy.blank("ar").tokenizer
+    wanted = frozenset(labels)
+    docs = []
+    for record in records:
+        doc = tokenizer(record["text"])
+        doc = Doc(vocab, words=[t.text for t in doc], spaces=[bool(t.whitespace_) for t in doc])
+        spans = [doc.char_span(m["start"], m["end"], label=CORPUS_LABELS[e["kind"]], alignment_mode="expand")
+                 for e in record["entities"] for m in e["mentions"] if CORPUS_LABELS[e["kind"]] in wanted]
+        doc.ents = filter_spans([s for s in spans if s is not None])
+        docs.append(set_norms(doc))
+    return docs
+
+
+CORPUS_LABELS = {"person": "PERS", "organization": "ORG", "location": "LOC"}
+
+
 # --------------------------------------------------------------------------- Docs
 
 
@@ -517,6 +539,8 @@ def train_ner(args: argparse.Namespace) -> int:
     dev = read_conll(args.dev, args.dev_format or formats[0], labels)
     vocab = spacy.blank("ar").vocab
     extra = [doc for path in args.extra or [] for doc in read_extra(path, vocab, labels)]
+    if args.corpus:  # kg's annotated corpus: its train split's entity mentions
+        extra += corpus_docs(_corpus_split(args, "train"), vocab, labels)
     if not any(s.spans for s in train) and not any(d.ents for d in extra):
         raise InputError("the training files hold no entities of types " + ", ".join(labels))
     print(
@@ -713,6 +737,10 @@ def build_parser() -> argparse.ArgumentParser:
                      "(by a stable hash) is left out of training and scored at the end")
     ner.add_argument("--heldout-share", type=float, default=HELDOUT_SHARE, metavar="X",
                      help=f"the share held out of each --heldout file (default {HELDOUT_SHARE})")
+    ner.add_argument("--corpus", metavar="DIR", help="also train on the train split of kg's annotated corpus "
+                     "(corpus/: train.jsonl, its stand-off articles joined from --data)")
+    ner.add_argument("--data", default="../shared/data", metavar="DIR",
+                     help="where the corpus's stand-off articles' sources are (default ../shared/data)")
     ner.add_argument("--extra", action="append", metavar="PATH",
                      help="extra training documents: a spaCy DocBin (.spacy) or JSON Lines "
                      "(text + entities as character offsets) (repeatable)")
